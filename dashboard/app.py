@@ -1,0 +1,73 @@
+"""The Dash app: ``app = Dash(__name__)``, ``server = app.server`` (gunicorn dashboard.app:server).
+
+Data comes from DASHBOARD_DATA (paths separated by the OS path separator, ':' on Linux) or the
+shipped ``data/incidents.csv``. The app keeps no per-user state: any number of workers can serve.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import flask
+import flask_bootstrap
+import plotly.io as pio
+from dash import Dash
+
+from . import callbacks
+from .data import DEFAULT_DATA, Dataset, LoadResult, load_files
+from .layout import build_layout
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
+log = logging.getLogger("dashboard")
+
+# Server-side images (kaleido) read the map outlines from the same local files.
+pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
+
+
+def data_paths() -> list[str]:
+    env = os.environ.get("DASHBOARD_DATA", "").strip()
+    return [p for p in env.split(os.pathsep) if p] if env else [str(p) for p in DEFAULT_DATA]
+
+
+def create_app(source: Dataset | LoadResult | None = None) -> Dash:
+    if isinstance(source, Dataset):
+        ds = source
+    else:
+        result = source if source is not None else load_files(data_paths())
+        for message in result.file_errors:
+            log.error("error: %s", message)
+        for problem in result.problems:
+            log.warning("%s", problem)
+        log.info("%s", result.summary())
+        ds = Dataset.from_result(result)
+
+    app = Dash(
+        __name__,
+        title="Pakistan Militancy Dashboard",
+        assets_folder=str(ASSETS),
+        external_stylesheets=["/vendor/bootstrap/bootstrap.min.css"],
+        serve_locally=True,
+        update_title=None,
+    )
+    server = app.server
+
+    @server.route("/vendor/bootstrap/<path:name>")
+    def bootstrap_css(name: str):
+        """Bootstrap 5 CSS from the installed Bootstrap-Flask package (no CDN)."""
+        return flask.send_from_directory(BOOTSTRAP_CSS, name, max_age=86400)
+
+    @server.route("/healthz")
+    def healthz():
+        return flask.jsonify(status="ok", incidents=int(len(ds.incidents)))
+
+    app.dataset = ds  # read-only; the CLI and tests inspect it
+    app.layout = build_layout(ds, app.get_asset_url("topojson/"))
+    callbacks.register(app, ds)
+    return app
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,245 @@
+"""Callbacks, kept thin: events -> Filters (one controller), Filters -> outputs (renderers).
+
+Source -> control -> target: a chart click, a box selection, a chip or a permalink only changes
+the Filters value; the controls and the URL mirror it; every output is a function of it.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from dash import ALL, Input, Output, State, ctx, html, no_update
+import dash_bootstrap_components as dbc
+
+from . import aggregate, figures
+from .filters import Filters
+from .layout import CONTROLS, GRAPH_IDS, GRID_LIMIT, source_links_markdown
+from .reference import split_list
+
+CLICK_DIMENSION = {GRAPH_IDS["district"]: "district", GRAPH_IDS["map"]: "district",
+                   GRAPH_IDS["target"]: "target_type"}
+
+
+def _clicked(click: dict | None) -> str | None:
+    """The category a chart click names (bars carry it in customdata)."""
+    if not click or not click.get("points"):
+        return None
+    point = click["points"][0]
+    value = point.get("customdata")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value) if value is not None else None
+
+
+def _selected_range(selected: dict | None) -> tuple[date | None, date | None] | None:
+    """Dates of a box selection on the timeline, or None if it is not one."""
+    if not selected or "range" not in selected or "x" not in selected["range"]:
+        return None
+    try:
+        lo, hi = sorted(str(v)[:10] for v in selected["range"]["x"][:2])
+        return date.fromisoformat(lo), date.fromisoformat(hi)
+    except (ValueError, TypeError):
+        return None
+
+
+def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: str = "",
+                 controls: dict | None = None, click: dict | None = None,
+                 selected: dict | None = None) -> tuple[Filters, list[str]]:
+    """Pure: the new Filters after one event. Tested without a server."""
+    controls = controls or {}
+    if trigger is None or trigger == "url":
+        data_values = {name: ds.values(col) for name, col in
+                       (("group", "group"), ("target_type", "target_type"),
+                        ("attack_type", "attack_type"))}
+        return Filters.from_query(search or "", ds.reference, data_values)
+    if trigger == "reset":
+        return Filters(), []
+    if isinstance(trigger, dict) and trigger.get("type") == "chip":
+        return current.without(trigger["dim"], trigger.get("value") or None), []
+    if trigger in CLICK_DIMENSION:
+        value = _clicked(click)
+        return (current.toggle(CLICK_DIMENSION[trigger], value) if value else current), []
+    if trigger == GRAPH_IDS["timeline"]:
+        span = _selected_range(selected)
+        if span is None:
+            return current, []
+        return replace(current, date_from=span[0], date_to=span[1]), []
+    # one of the filter controls changed: read them all
+    start, end = controls.get("start"), controls.get("end")
+    killed = controls.get("min_killed")
+    try:
+        killed = int(killed) if killed not in (None, "") and int(killed) > 0 else None
+    except (TypeError, ValueError):
+        killed = None
+    values = {field: tuple(controls.get(cid) or ()) for cid, field in CONTROLS.items()}
+    return replace(current, date_from=_day(start), date_to=_day(end), min_killed=killed,
+                   period=controls.get("period") or "year", **values), []
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def register(app, ds) -> None:
+    control_inputs = [Input(cid, "value") for cid in CONTROLS]
+
+    @app.callback(
+        Output("filters", "data"),
+        Output("url", "search"),
+        Output("url-notice", "children"),
+        Output("url-notice", "is_open"),
+        Output("filter-date", "start_date"),
+        Output("filter-date", "end_date"),
+        *[Output(cid, "value") for cid in CONTROLS],
+        Output("filter-min-killed", "value"),
+        Output("filter-period", "value"),
+        Output(GRAPH_IDS["district"], "clickData"),
+        Output(GRAPH_IDS["target"], "clickData"),
+        Output(GRAPH_IDS["map"], "clickData"),
+        Input("url", "search"),
+        Input("reset", "n_clicks"),
+        Input({"type": "chip", "dim": ALL, "value": ALL}, "n_clicks"),
+        Input(GRAPH_IDS["district"], "clickData"),
+        Input(GRAPH_IDS["target"], "clickData"),
+        Input(GRAPH_IDS["map"], "clickData"),
+        Input(GRAPH_IDS["timeline"], "selectedData"),
+        Input("filter-date", "start_date"),
+        Input("filter-date", "end_date"),
+        *control_inputs,
+        Input("filter-min-killed", "value"),
+        Input("filter-period", "value"),
+        State("filters", "data"),
+    )
+    def control(search, _reset, chip_clicks, click_d, click_t, click_m, selected, start, end,
+                *rest):
+        *control_values, min_killed, period, stored = rest
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
+            return [no_update] * len(ctx.outputs_list)  # chips re-rendered, not clicked
+        current = Filters.from_dict(stored)
+        clicks = {GRAPH_IDS["district"]: click_d, GRAPH_IDS["target"]: click_t,
+                  GRAPH_IDS["map"]: click_m}
+        controls = dict(zip(CONTROLS, control_values), start=start, end=end,
+                        min_killed=min_killed, period=period)
+        new, notices = next_filters(trigger, current, ds, search=search, controls=controls,
+                                    click=clicks.get(trigger), selected=selected)
+        notice = [html.Div(n) for n in notices]
+        return (
+            new.as_dict(), new.to_query(), notice, bool(notices),
+            new.date_from.isoformat() if new.date_from else None,
+            new.date_to.isoformat() if new.date_to else None,
+            *[list(getattr(new, field)) for field in CONTROLS.values()],
+            new.min_killed, new.period, None, None, None,
+        )
+
+    @app.callback(
+        *[Output(gid, "figure") for gid in GRAPH_IDS.values()],
+        Output("kpi-attacks", "children"),
+        Output("kpi-killed", "children"),
+        Output("kpi-injured", "children"),
+        Output("kpi-unknown", "children"),
+        Output("kpi-killed-note", "children"),
+        Output("kpi-injured-note", "children"),
+        Output("kpi-unknown-note", "children"),
+        Output("chips", "children"),
+        Output("filter-district", "options"),
+        Input("filters", "data"),
+    )
+    def render(stored):
+        f = Filters.from_dict(stored)
+        figs = [figures.CHARTS[name](ds, f) for name in GRAPH_IDS]
+        t = aggregate.totals(ds, f)
+        unknown_rows = int(aggregate.incidents_view(ds, f)[["killed", "injured"]]
+                           .isna().any(axis=1).sum()) if t.attacks else 0
+        districts = ds.reference.districts_of(f.province)
+        return (
+            *figs,
+            f"{t.attacks:,}", f"{t.killed:,}", f"{t.injured:,}", f"{unknown_rows:,}",
+            f"+ {t.unknown_killed} attacks with killed unknown" if t.unknown_killed else
+            "known figures",
+            f"+ {t.unknown_injured} attacks with injured unknown" if t.unknown_injured else
+            "known figures",
+            "rows with killed or injured unknown",
+            chips(f),
+            [{"label": d, "value": d} for d in sorted(set(districts) | set(f.district))],
+        )
+
+    @app.callback(
+        Output("grid-incidents", "rowData"),
+        Output("grid-note", "children"),
+        Input("filters", "data"),
+    )
+    def table(stored):
+        view = aggregate.incidents_view(ds, Filters.from_dict(stored))
+        shown = view.head(GRID_LIMIT)
+        note = (f"{len(view):,} incidents in view." if len(view) <= GRID_LIMIT else
+                f"Showing the {GRID_LIMIT:,} newest of {len(view):,} incidents in view; "
+                "narrow the filters to see the rest.")
+        return grid_rows(shown), note
+
+    @app.callback(
+        Output("incident-modal", "is_open"),
+        Output("incident-title", "children"),
+        Output("incident-detail", "children"),
+        Input("grid-incidents", "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def details(cell):
+        if not cell or not cell.get("rowId"):
+            return no_update, no_update, no_update
+        row = ds.incidents[ds.incidents["incident_id"] == cell["rowId"]]
+        if row.empty:
+            return no_update, no_update, no_update
+        return True, cell["rowId"], incident_detail(row.iloc[0])
+
+
+def chips(f: Filters):
+    """One removable chip per active filter value."""
+    out = []
+    for dim, value, words in f.describe():
+        out.append(dbc.Badge([
+            words, html.Button("×", id={"type": "chip", "dim": dim, "value": value},
+                               className="chip-close", title=f"Remove {words}",
+                               n_clicks=0),
+        ], color="light", text_color="dark", className="chip me-1"))
+    return out or [html.Span("No filters: all incidents.", className="text-muted small")]
+
+
+def grid_rows(view) -> list[dict]:
+    out = view[["incident_id", "date", "district", "group", "attribution",
+                "target_type", "attack_type", "killed", "injured", "source_urls"]].copy()
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    out["sources"] = [source_links_markdown(c) for c in out.pop("source_urls")]
+    records = out.astype(object).where(out.notna(), None).to_dict("records")
+    for r in records:
+        for k in ("killed", "injured"):
+            r[k] = None if r[k] is None else int(r[k])
+        for k in ("district", "group", "attribution", "target_type", "attack_type"):
+            r[k] = str(r[k])
+    return records
+
+
+def incident_detail(row) -> list:
+    """Every field of one incident as inert text; only http(s) URLs become links."""
+    def item(label, value):
+        text = "unknown" if value is None or (value != value) or str(value) in ("", "<NA>") \
+            else str(value)
+        return html.Tr([html.Th(label, className="pe-3"), html.Td(text)])
+
+    fields = [("Date", f"{row['date']:%Y-%m-%d}"), ("Province", row["province"]),
+              ("District", row["district"]), ("Location", row["location"]),
+              ("Group", row["group"]), ("Claimant as reported", row["claimant_reported"]),
+              ("Attribution", row["attribution"]), ("Target type", row["target_type"]),
+              ("Target", row["target_detail"]), ("Attack type", row["attack_type"]),
+              ("Killed", row["killed"]), ("Injured", row["injured"]),
+              ("Collection", row["collection"]), ("Notes", row["notes"]),
+              ("File", f"{row['source_file']}, line {row['source_line']}")]
+    links = [html.Li(html.A(u, href=u, target="_blank", rel="noopener noreferrer"))
+             for u in split_list(row["source_urls"]) if u.lower().startswith(("http://",
+                                                                               "https://"))]
+    return [html.Table([html.Tbody([item(k, v) for k, v in fields])],
+                       className="table table-sm"),
+            html.H3("Sources", className="h6"), html.Ol(links)]

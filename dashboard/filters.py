@@ -1,0 +1,221 @@
+"""The view state: one typed Filters object, its URL form, and the one place it is applied.
+
+A chart click, a box selection, a control and a permalink all end up as a Filters value. Every
+figure, number and table is a function of (data, Filters).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pandas as pd
+
+from .reference import Reference
+
+# Filter dimensions whose value is a set of categories: field name -> (URL key, data column).
+MULTI = {
+    "province": ("province", "province"),
+    "district": ("district", "district"),
+    "group": ("group", "group"),
+    "attribution": ("attribution", "attribution"),
+    "target_type": ("target", "target_type"),
+    "attack_type": ("attack", "attack_type"),
+}
+PERIODS = ("year", "month")
+MAX_PARAM = 2000  # characters; longer values are ignored with a notice
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    province: tuple[str, ...] = ()
+    district: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    attribution: tuple[str, ...] = ()
+    target_type: tuple[str, ...] = ()
+    attack_type: tuple[str, ...] = ()
+    min_killed: int | None = None
+    period: str = "year"  # display option of the timeline, kept in the URL with the filters
+
+    # ------------------------------------------------------------------ URL form
+    def to_query(self) -> str:
+        params: list[tuple[str, str]] = []
+        if self.date_from:
+            params.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            params.append(("to", self.date_to.isoformat()))
+        for name, (key, _) in MULTI.items():
+            values = getattr(self, name)
+            if values:
+                params.append((key, ",".join(values)))
+        if self.min_killed:
+            params.append(("min_killed", str(self.min_killed)))
+        if self.period != "year":
+            params.append(("period", self.period))
+        return "?" + urlencode(params, safe=",") if params else ""
+
+    @classmethod
+    def from_query(cls, query: str, ref: Reference, data_values: dict[str, list[str]]
+                   ) -> tuple["Filters", list[str]]:
+        """Parse a query string; anything unknown or malformed is dropped with a notice."""
+        notices: list[str] = []
+        values: dict[str, object] = {}
+        by_key = {key: name for name, (key, _) in MULTI.items()}
+        seen: set[str] = set()
+        for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+            shown = _clip(key)
+            if len(raw) > MAX_PARAM:
+                notices.append(f"Ignored '{shown}': value longer than {MAX_PARAM} characters.")
+                continue
+            if key in seen:
+                notices.append(f"Ignored a repeated '{shown}' parameter.")
+                continue
+            seen.add(key)
+            if key in ("from", "to"):
+                parsed = _parse_date(raw)
+                if parsed is None:
+                    notices.append(f"Ignored {key}={_clip(raw)!r}: not a date (use YYYY-MM-DD).")
+                else:
+                    values["date_from" if key == "from" else "date_to"] = parsed
+            elif key in by_key:
+                name = by_key[key]
+                kept, dropped = _resolve_list(name, raw, ref, data_values.get(name, []))
+                if dropped:
+                    notices.append(f"Ignored unknown {key} value(s): "
+                                   f"{', '.join(_clip(d) for d in dropped)}.")
+                if kept:
+                    values[name] = tuple(kept)
+            elif key == "min_killed":
+                if raw.isdigit() and len(raw) <= 7:
+                    values["min_killed"] = int(raw) or None
+                else:
+                    notices.append(f"Ignored min_killed={_clip(raw)!r}: not a whole number.")
+            elif key == "period":
+                if raw in PERIODS:
+                    values["period"] = raw
+                else:
+                    notices.append(f"Ignored period={_clip(raw)!r}: use year or month.")
+            else:
+                notices.append(f"Ignored unknown parameter '{shown}'.")
+        filters = cls(**values)
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            notices.append("Ignored the date range: 'from' is after 'to'.")
+            filters = replace(filters, date_from=None, date_to=None)
+        return filters, notices
+
+    # ------------------------------------------------------------------ editing
+    def toggle(self, name: str, value: str) -> "Filters":
+        """A chart click: select only `value`, or clear the dimension if it was just that."""
+        current = getattr(self, name)
+        return replace(self, **{name: () if current == (value,) else (value,)})
+
+    def without(self, name: str, value: str | None = None) -> "Filters":
+        """Remove one value of a dimension (a chip's close button), or the whole dimension."""
+        if name == "date":
+            return replace(self, date_from=None, date_to=None)
+        default = next(f.default for f in fields(self) if f.name == name)
+        current = getattr(self, name)
+        if value is not None and isinstance(current, tuple):
+            return replace(self, **{name: tuple(v for v in current if v != value)})
+        return replace(self, **{name: default})
+
+    def is_default(self) -> bool:
+        return self == Filters(period=self.period)
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """Active filters as (dimension, value, plain words), for chips and subtitles."""
+        out = []
+        if self.date_from or self.date_to:
+            words = f"{self.date_from or 'start'} to {self.date_to or 'latest'}"
+            out.append(("date", "", words))
+        labels = {"province": "Province", "district": "District", "group": "Group",
+                  "attribution": "Attribution", "target_type": "Target",
+                  "attack_type": "Attack"}
+        for name in MULTI:
+            for v in getattr(self, name):
+                out.append((name, v, f"{labels[name]}: {v}"))
+        if self.min_killed:
+            out.append(("min_killed", "", f"At least {self.min_killed} killed"))
+        return out
+
+    def as_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        for k in ("date_from", "date_to"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "Filters":
+        if not d:
+            return cls()
+        kw = {}
+        for f in fields(cls):
+            if f.name not in d or d[f.name] is None:
+                continue
+            v = d[f.name]
+            if f.name in ("date_from", "date_to"):
+                v = date.fromisoformat(v)
+            elif isinstance(v, list):
+                v = tuple(v)
+            kw[f.name] = v
+        return cls(**kw)
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _parse_date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if len(raw.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _resolve_list(name: str, raw: str, ref: Reference, known: list[str]
+                  ) -> tuple[list[str], list[str]]:
+    lookup = {"province": ref.province_lookup, "district": ref.district_lookup}.get(
+        name, ref.vocab.get(name))
+    kept, dropped = [], []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        canon = lookup.resolve(part) if lookup else None
+        if canon is None and part in known:  # values only the loaded data has
+            canon = part
+        if canon is None:
+            dropped.append(part)
+        elif canon not in kept:
+            kept.append(canon)
+    return kept, dropped
+
+
+# ---------------------------------------------------------------------- applying
+def mask(dataset, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
+    """Boolean mask over dataset.incidents for `filters`, skipping the `ignore`d dimensions.
+
+    A chart ignores its own dimension so that it keeps showing the alternatives to click;
+    it highlights the selected values instead.
+    """
+    inc = dataset.incidents
+    keep = np.ones(len(inc), dtype=bool)
+    if "date" not in ignore:
+        if filters.date_from:
+            keep &= (inc["date"] >= pd.Timestamp(filters.date_from)).to_numpy()
+        if filters.date_to:
+            keep &= (inc["date"] <= pd.Timestamp(filters.date_to)).to_numpy()
+    for name, (_, column) in MULTI.items():
+        values = getattr(filters, name)
+        if not values or name in ignore:
+            continue
+        if name == "district":
+            keep &= dataset.rows_in_districts(values)
+        else:
+            keep &= inc[column].isin(values).to_numpy()
+    if filters.min_killed and "min_killed" not in ignore:
+        keep &= (inc["killed"] >= filters.min_killed).fillna(False).to_numpy(dtype=bool)
+    return keep

@@ -1,0 +1,187 @@
+"""Page layout: components and their stable ids (listed in the README for automation)."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from .filters import Filters
+from .reference import split_list
+
+GRAPH_IDS = {"district": "graph-district", "target": "graph-target",
+             "timeline": "graph-timeline", "map": "graph-map"}
+# control id -> Filters field (date and period handled apart)
+CONTROLS = {
+    "filter-province": "province",
+    "filter-district": "district",
+    "filter-group": "group",
+    "filter-attribution": "attribution",
+    "filter-target": "target_type",
+    "filter-attack": "attack_type",
+}
+GRID_LIMIT = 500  # newest rows sent to the table; the export has them all
+
+
+def graph_config(topojson_url: str, name: str) -> dict:
+    return {
+        "topojsonURL": topojson_url,
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 2,
+                                 "filename": name},
+    }
+
+
+def _dropdown(id_: str, label: str, options: list[str], placeholder: str = "All"):
+    return html.Div([
+        dbc.Label(label, html_for=id_, className="mb-1 fw-semibold"),
+        dcc.Dropdown(id=id_, options=[{"label": o, "value": o} for o in options], multi=True,
+                     placeholder=placeholder, value=[]),
+    ], className="mb-3")
+
+
+def _kpi(id_: str, label: str):
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(label, className="kpi-label"),
+        html.Div("–", id=id_, className="kpi-value"),
+        html.Div("", id=f"{id_}-note", className="kpi-note"),
+    ])), xs=6, md=3)
+
+
+def coverage(ds) -> html.Div:
+    """Data range, incident count and each collection's inclusion rule."""
+    inc = ds.incidents
+    span = (f"{inc['date'].min():%d %b %Y} to {inc['date'].max():%d %b %Y}"
+            if len(inc) else "no incidents")
+    items = []
+    counts = inc["collection"].value_counts()
+    for collection, n in counts.items():
+        if n == 0:
+            continue
+        rule = (ds.reference.collections.at[collection, "inclusion_rule"]
+                if collection in ds.reference.collections.index
+                else "inclusion rule not documented (a user-supplied file)")
+        items.append(html.Li([html.B(f"{collection} ({n}): "), rule]))
+    return html.Div([
+        html.Span(f"Coverage: {len(inc)} incidents, {span}. ", className="fw-semibold"),
+        html.Span("Counts are of sourced incidents only and fall below published totals; "
+                  "collections follow different inclusion rules:"),
+        html.Ul(items, className="mb-0"),
+    ], id="coverage", className="coverage small")
+
+
+def grid() -> dag.AgGrid:
+    columns = [
+        {"field": "date", "headerName": "Date", "width": 115, "sort": "desc"},
+        {"field": "district", "headerName": "District", "width": 150},
+        {"field": "group", "headerName": "Group", "width": 95},
+        {"field": "attribution", "headerName": "Attribution", "width": 115},
+        {"field": "target_type", "headerName": "Target", "width": 160},
+        {"field": "attack_type", "headerName": "Attack", "width": 150},
+        {"field": "killed", "headerName": "Killed", "width": 95,
+         "filter": "agNumberColumnFilter", "type": "numericColumn"},
+        {"field": "injured", "headerName": "Injured", "width": 100,
+         "filter": "agNumberColumnFilter", "type": "numericColumn"},
+        {"field": "sources", "headerName": "Sources", "cellRenderer": "markdown",
+         "minWidth": 220, "flex": 1, "sortable": False},
+        {"field": "incident_id", "headerName": "Id", "width": 170},
+    ]
+    return dag.AgGrid(
+        id="grid-incidents",
+        columnDefs=columns,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                          "enableClickSelection": True},
+                         "pagination": True, "paginationPageSize": 25,
+                         "paginationPageSizeSelector": [25, 50, 100],
+                         "animateRows": False},
+        getRowId="params.data.incident_id",
+        className="ag-theme-quartz",
+        style={"height": "560px"},
+    )
+
+
+def build_layout(ds, topojson_url: str) -> html.Div:
+    ref = ds.reference
+    provinces = list(ref.provinces.index)
+    groups = [g for g in ref.vocab["group"].canonical if g in set(ds.values("group"))] or \
+        ds.values("group")
+    dates = ds.incidents["date"]
+    lo = dates.min().date() if len(dates) else None
+    hi = dates.max().date() if len(dates) else None
+    controls = dbc.Card(dbc.CardBody([
+        html.Div([
+            dbc.Label("Date range", html_for="filter-date", className="mb-1 fw-semibold"),
+            dcc.DatePickerRange(id="filter-date", min_date_allowed=lo, max_date_allowed=hi,
+                                initial_visible_month=hi, display_format="YYYY-MM-DD",
+                                start_date_placeholder_text="From", clearable=True,
+                                end_date_placeholder_text="To"),
+        ], className="mb-3"),
+        _dropdown("filter-province", "Province", provinces),
+        _dropdown("filter-district", "District", ref.districts_of()),
+        _dropdown("filter-group", "Group", groups),
+        _dropdown("filter-attribution", "Attribution", list(ref.vocab["attribution"].canonical)),
+        _dropdown("filter-target", "Target type", ds.values("target_type")),
+        _dropdown("filter-attack", "Attack type", ds.values("attack_type")),
+        html.Div([
+            dbc.Label("Minimum killed", html_for="filter-min-killed",
+                      className="mb-1 fw-semibold"),
+            dbc.Input(id="filter-min-killed", type="number", min=0, step=1, value=None,
+                      placeholder="0 (rows with unknown killed drop out when set)"),
+        ], className="mb-3"),
+        html.Div([
+            dbc.Label("Timeline per", html_for="filter-period", className="mb-1 fw-semibold"),
+            dbc.RadioItems(id="filter-period", value="year", inline=True,
+                           options=[{"label": "year", "value": "year"},
+                                    {"label": "month", "value": "month"}]),
+        ], className="mb-3"),
+        dbc.Button("Reset all", id="reset", color="secondary", outline=True, className="w-100"),
+    ]), className="controls")
+
+    charts = dbc.Row([
+        dbc.Col(dbc.Card(dcc.Graph(id=gid, config=graph_config(topojson_url, name))), xs=12)
+        for name, gid in GRAPH_IDS.items()
+    ], className="g-3")
+
+    return html.Div([
+        dcc.Location(id="url", refresh=False),
+        dcc.Store(id="filters", data=Filters().as_dict()),
+        dbc.Navbar(dbc.Container([
+            html.Span("Pakistan Militancy Dashboard", className="navbar-brand fw-bold"),
+            html.Span("Sourced incidents: IS-K, ISPP and Baloch separatist attacks",
+                      className="text-light small"),
+        ], fluid=True), color="dark", dark=True, className="mb-3"),
+        dbc.Container([
+            dbc.Alert(id="url-notice", is_open=False, color="warning", dismissable=True),
+            coverage(ds),
+            dbc.Row([
+                dbc.Col(controls, lg=3, className="mb-3"),
+                dbc.Col([
+                    html.Div(id="chips", className="chips mb-2"),
+                    dbc.Row([_kpi("kpi-attacks", "Attacks"), _kpi("kpi-killed", "Killed"),
+                              _kpi("kpi-injured", "Injured"),
+                              _kpi("kpi-unknown", "Unknown casualties")], className="g-3 mb-3"),
+                    charts,
+                    html.H2("Incidents", className="h5 mt-4"),
+                    html.Div(id="grid-note", className="small text-muted mb-1"),
+                    grid(),
+                ], lg=9),
+            ]),
+            dbc.Modal([
+                dbc.ModalHeader(dbc.ModalTitle("Incident", id="incident-title")),
+                dbc.ModalBody(id="incident-detail"),
+            ], id="incident-modal", is_open=False, size="lg", scrollable=True),
+        ], fluid=True),
+    ])
+
+
+def source_links_markdown(cell: str) -> str:
+    """Numbered markdown links for the table; URLs were checked to be http(s) at load."""
+    links = []
+    for i, url in enumerate(split_list(cell), 1):
+        safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        host = safe.split("/")[2] if safe.count("/") >= 2 else safe
+        host = host.replace("[", "").replace("]", "").replace("*", "").replace("_", "\\_")
+        links.append(f"[{i}. {host}]({safe})")
+    return " ".join(links)
