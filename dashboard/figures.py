@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import aggregate
 from .filters import Filters, mask
@@ -77,32 +78,72 @@ def footer(ds, f: Filters, base_url: str = "") -> str:
             f"in view; data to {as_of}; sources per incident in the table.<br>View: {link}")
 
 
-def _frame(fig: go.Figure, ds, f: Filters, what: str, base_url: str, height: int = 460
-           ) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        font=dict(family=FONT, size=15, color="#222222"),
+# The briefing look, registered once: white, large type, no chart junk.
+pio.templates["briefing"] = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=15, color="#222222"),
+    paper_bgcolor="white", plot_bgcolor="white",
+    xaxis=dict(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", linecolor="#BBBBBB",
+               automargin=True),
+    yaxis=dict(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", linecolor="#BBBBBB",
+               automargin=True),
+    hoverlabel=dict(font=dict(family=FONT, size=14)),
+    colorway=list(GROUP_COLOURS.values()),
+))
+
+
+def _figure(traces: list[dict], layout: dict, ds, f: Filters, what: str, base_url: str,
+            message: str | None = None) -> go.Figure:
+    """Assemble one validated figure: the chart's traces and layout inside the briefing frame."""
+    annotations = [dict(text=footer(ds, f, base_url), showarrow=False, xref="paper",
+                        yref="paper", x=0, y=0, yshift=-58, xanchor="left", yanchor="top",
+                        font=dict(size=11, color="#555555"), align="left")]
+    annotations += layout.pop("annotations", [])
+    if message:
+        annotations.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
+                                x=0.5, y=0.5, font=dict(size=18, color="#555555")))
+        layout.setdefault("xaxis", {})["visible"] = False
+        layout.setdefault("yaxis", {})["visible"] = False
+    frame = dict(
+        template="briefing",
         title=dict(text=f"<b>{title(ds, f, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
                    subtitle=dict(text=subtitle(f), font=dict(size=14, color="#555555"))),
         margin=dict(l=10, r=20, t=100, b=92),
-        height=height,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right",
-                    title_text=""),
-        paper_bgcolor="white", plot_bgcolor="white",
-        annotations=[dict(text=footer(ds, f, base_url), showarrow=False, xref="paper",
-                          yref="paper", x=0, y=0, yshift=-58, xanchor="left", yanchor="top",
-                          font=dict(size=11, color="#555555"), align="left")],
+        height=460,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+        annotations=annotations,
         meta=dict(chart=what),
     )
-    return fig
+    frame.update(layout)
+    return go.Figure(data=traces, layout=frame)
 
 
-def _empty(fig: go.Figure, message: str = "No incident matches these filters") -> None:
-    fig.add_annotation(text=message, showarrow=False, xref="paper", yref="paper", x=0.5,
-                       y=0.5, font=dict(size=18, color="#555555"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+NO_MATCH = "No incident matches these filters"
+
+
+def _int_axis(title_text: str, top: int) -> dict:
+    """A count axis with whole-number ticks only."""
+    step = max(1, -(-top // 6))
+    return dict(title=dict(text=title_text), rangemode="tozero", tick0=0, dtick=step)
+
+
+def _bars(table, category: str, selected: tuple[str, ...], outline: bool) -> list[dict]:
+    """Horizontal bars per group; unselected categories dimmed when some are selected."""
+    traces = []
+    for group, part in table.groupby("group", sort=True, observed=True):
+        if not part["attacks"].any():
+            continue
+        marker = dict(color=group_colour(str(group)))
+        if selected:
+            chosen = part[category].isin(selected).tolist()
+            marker["opacity"] = [1 if c else DIMMED for c in chosen]
+            if outline:
+                marker["line"] = dict(width=[2 if c else 0 for c in chosen], color=HIGHLIGHT)
+        traces.append(dict(
+            type="bar", name=str(group), orientation="h", y=part[category].tolist(),
+            x=part["attacks"].tolist(), marker=marker, customdata=part[category].tolist(),
+            hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>"))
+    return traces
 
 
 # ---------------------------------------------------------------------- charts
@@ -110,126 +151,99 @@ def district_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
     table = aggregate.by_district(ds, f)
     order = list(dict.fromkeys(table["district"]))
-    fig = go.Figure()
-    for group, part in table.groupby("group", sort=True, observed=True):
-        if not part["attacks"].any():
-            continue
-        selected = part["district"].isin(f.district) if f.district else None
-        fig.add_trace(go.Bar(
-            name=str(group), orientation="h", y=part["district"], x=part["attacks"],
-            marker=dict(color=group_colour(str(group)),
-                        opacity=None if selected is None else
-                        [1 if s else DIMMED for s in selected],
-                        line=dict(width=[2 if s else 0 for s in selected]
-                                  if selected is not None else 0, color=HIGHLIGHT)),
-            customdata=part["district"],
-            hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>",
-        ))
-    height = max(460, 150 + 22 * len(order))
-    _frame(fig, ds, f, "attacks by district", base_url, height=height)
-    fig.update_layout(barmode="stack", clickmode="event")
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None,
-                     automargin=True)
-    fig.update_xaxes(title="Attacks (an attack across several districts counts in each)",
-                     rangemode="tozero", tickformat="d")
-    if not order:
-        _empty(fig)
-    return fig
+    top = int(table["total"].max()) if len(table) else 1
+    layout = dict(
+        barmode="stack", clickmode="event", height=max(460, 150 + 22 * len(order)),
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
+        xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
+    )
+    return _figure(_bars(table, "district", f.district, outline=True), layout, ds, f,
+                   "attacks by district", base_url,
+                   None if table["attacks"].any() else NO_MATCH)
 
 
 def target_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
+    """Attacks by target type, stacked by group; selected types highlighted."""
     table = aggregate.by_target(ds, f)
     order = list(dict.fromkeys(table["target_type"]))
-    fig = go.Figure()
-    for group, part in table.groupby("group", sort=True, observed=True):
-        if not part["attacks"].any():
-            continue
-        selected = part["target_type"].isin(f.target_type) if f.target_type else None
-        fig.add_trace(go.Bar(
-            name=str(group), orientation="h", y=part["target_type"], x=part["attacks"],
-            marker=dict(color=group_colour(str(group)),
-                        opacity=None if selected is None else
-                        [1 if s else DIMMED for s in selected]),
-            customdata=part["target_type"],
-            hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>",
-        ))
-    _frame(fig, ds, f, "attacks by target type", base_url)
-    fig.update_layout(barmode="stack", clickmode="event")
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None,
-                     automargin=True)
-    fig.update_xaxes(title="Attacks", rangemode="tozero", tickformat="d")
-    if not order:
-        _empty(fig)
-    return fig
+    top = int(table["total"].max()) if len(table) else 1
+    layout = dict(
+        barmode="stack", clickmode="event",
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
+        xaxis=_int_axis("Attacks", top),
+    )
+    return _figure(_bars(table, "target_type", f.target_type, outline=False), layout, ds, f,
+                   "attacks by target type", base_url,
+                   None if table["attacks"].any() else NO_MATCH)
 
 
 def timeline_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
     """Killed and injured per year or month; a box selection sets the date range."""
     table = aggregate.over_time(ds, f)
-    period = "%Y" if f.period == "year" else "%b %Y"
-    fig = go.Figure()
+    fmt = "%Y" if f.period == "year" else "%b %Y"
+    periods = [d.strftime("%Y-%m-%d") for d in table["period"]]
+    traces = []
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
-        unknown = table[f"unknown_{column}"]
-        fig.add_trace(go.Bar(
-            name=label, x=table["period"], y=table[column], marker_color=colour,
-            customdata=list(zip(table["attacks"], unknown)),
-            hovertemplate=(f"%{{x|{period}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
-                           f" (%{{customdata[1]}} with {column} unknown)<extra></extra>"),
-        ))
-    what = "casualties per " + f.period
-    _frame(fig, ds, f, what, base_url)
-    fig.update_layout(barmode="group", dragmode="select", selectdirection="h",
-                      clickmode="event+select")
-    fig.update_xaxes(title=None, type="date")
-    fig.update_yaxes(title="People (known figures)", rangemode="tozero", tickformat="d")
-    if f.date_from or f.date_to:
-        lo = f.date_from or table["period"].min()
-        hi = f.date_to or date.today()
-        fig.add_vrect(x0=str(lo), x1=str(hi), fillcolor="#0072B2", opacity=0.10,
-                      line_width=0, layer="below")
-    if table.empty:
-        _empty(fig)
-    return fig
+        traces.append(dict(
+            type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
+            customdata=list(zip(table["attacks"].tolist(),
+                                table[f"unknown_{column}"].tolist())),
+            hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
+                           f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
+    layout = dict(barmode="group", dragmode="select", selectdirection="h",
+                  clickmode="event+select", xaxis=dict(title=None, type="date"),
+                  yaxis=dict(title=dict(text="People (known figures)"), rangemode="tozero"))
+    if (f.date_from or f.date_to) and len(table):
+        lo = f.date_from or table["period"].min().date()
+        hi = f.date_to or table["period"].max().date()
+        layout["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=str(lo), x1=str(hi),
+                                 y0=0, y1=1, fillcolor="#0072B2", opacity=0.10, line_width=0,
+                                 layer="below")]
+    return _figure(traces, layout, ds, f, "casualties per " + f.period, base_url,
+                   NO_MATCH if table.empty else None)
 
 
 def map_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
     """Bubbles at district headquarters, sized by attacks and coloured by group."""
     points, unplaced = aggregate.map_points(ds, f)
-    fig = go.Figure()
     biggest = max(int(points["attacks"].max()) if len(points) else 1, 1)
+    traces = []
     for group, part in points.groupby("group", sort=True, observed=True):
-        selected = part["district"].isin(f.district) if f.district else None
-        fig.add_trace(go.Scattergeo(
-            name=str(group), lat=part["latitude"], lon=part["longitude"],
-            text=part["district"], customdata=part["district"],
-            marker=dict(size=(8 + 42 * (part["attacks"] / biggest) ** 0.5).round(1),
-                        color=group_colour(str(group)), opacity=0.75,
-                        line=dict(color=[HIGHLIGHT if s else "white" for s in selected]
-                                  if selected is not None else "white",
-                                  width=[3 if s else 1 for s in selected]
-                                  if selected is not None else 1)),
+        line = dict(color="white", width=1)
+        if f.district:
+            chosen = part["district"].isin(f.district).tolist()
+            line = dict(color=[HIGHLIGHT if c else "white" for c in chosen],
+                        width=[3 if c else 1 for c in chosen])
+        traces.append(dict(
+            type="scattergeo", name=str(group), lat=part["latitude"].tolist(),
+            lon=part["longitude"].tolist(), customdata=part["district"].tolist(),
+            marker=dict(size=(8 + 42 * (part["attacks"] / biggest) ** 0.5).round(1).tolist(),
+                        color=group_colour(str(group)), opacity=0.75, line=line),
             hovertext=[f"{d}: {a} attacks ({group})"
                        for d, a in zip(part["district"], part["attacks"])],
-            hoverinfo="text",
-        ))
-    _frame(fig, ds, f, "attacks by district (map)", base_url, height=560)
+            hoverinfo="text"))
     lon_range, lat_range = _extent(points)
-    fig.update_geos(
-        scope="asia", resolution=50, projection=dict(type="mercator"),
-        lonaxis_range=lon_range, lataxis_range=lat_range, showcountries=True, countrycolor="#888888", showcoastlines=True,
-        coastlinecolor="#888888", showland=True, landcolor="#F4F4F4", showocean=True,
-        oceancolor="#E8F1F8", showlakes=False, showrivers=False, showframe=False,
+    layout = dict(
+        clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=92),
+        geo=dict(scope="asia", resolution=50, projection=dict(type="mercator"),
+                 lonaxis=dict(range=lon_range), lataxis=dict(range=lat_range),
+                 showcountries=True, countrycolor="#888888", showcoastlines=True,
+                 coastlinecolor="#888888", showland=True, landcolor="#F4F4F4",
+                 showocean=True, oceancolor="#E8F1F8", showlakes=False, showrivers=False,
+                 showframe=False),
     )
-    fig.update_layout(clickmode="event", margin=dict(l=10, r=10))
     if len(unplaced):
         note = ", ".join(f"{d} ({a})" for d, a in zip(unplaced["district"], unplaced["attacks"]))
-        fig.add_annotation(text=f"Not on the map (no headquarters coordinates): {note}",
-                           showarrow=False, xref="paper", yref="paper", x=0, y=1,
-                           xanchor="left", yanchor="bottom", font=dict(size=12))
-    if not len(points) and not len(unplaced):
-        fig.add_annotation(text="No incident matches these filters", showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5, font=dict(size=18))
+        layout["annotations"] = [dict(
+            text=f"Not on the map (no headquarters coordinates): {note}", showarrow=False,
+            xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
+            font=dict(size=12))]
+    empty = not len(points) and not len(unplaced)
+    fig = _figure(traces, layout, ds, f, "attacks by district (map)", base_url)
+    if empty:
+        fig.add_annotation(text=NO_MATCH, showarrow=False, xref="paper", yref="paper", x=0.5,
+                           y=0.5, font=dict(size=18, color="#555555"))
     return fig
 
 
@@ -244,7 +258,7 @@ def _extent(points) -> tuple[list[float], list[float]]:
         mids.append((lo + hi) / 2)
         halves.append(max((hi - lo) / 2 + MAP_PAD, MIN_SPAN / 2))
     halves[0] = max(halves[0], halves[1] * MAP_ASPECT)  # fill the wide frame
-    return [[round(m - h, 2), round(m + h, 2)] for m, h in zip(mids, halves)]
+    return tuple([round(m - h, 2), round(m + h, 2)] for m, h in zip(mids, halves))
 
 
 CHARTS = {

@@ -1,0 +1,131 @@
+"""Aggregations and figures against pandas computed independently on the shipped data."""
+import json
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import aggregate, figures
+from dashboard.filters import Filters
+
+VIEWS = [Filters(), Filters(group=("IS-K", "ISPP"), province=("Balochistan",)),
+         Filters(district=("Mastung",)), Filters(target_type=("Shrine", "Church")),
+         Filters(date_from=date(2024, 1, 1), period="month"), Filters(group=("Unknown",))]
+
+
+@pytest.fixture(scope="module")
+def raw():
+    frame = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
+    frame["k"] = pd.to_numeric(frame["killed"].replace("", None))
+    frame["i"] = pd.to_numeric(frame["injured"].replace("", None))
+    return frame
+
+
+def test_totals_for_isk_in_balochistan(ds, raw):
+    t = aggregate.totals(ds, Filters(group=("IS-K", "ISPP"), province=("Balochistan",)))
+    sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
+    assert t.attacks == len(sel) == 36
+    assert t.killed == int(sel["k"].sum()) and t.injured == int(sel["i"].sum())
+    assert t.unknown_killed == sel["k"].isna().sum()
+    assert t.unknown_injured == sel["i"].isna().sum() == 2
+
+
+def test_unknown_casualties_are_not_zero(ds, raw):
+    t = aggregate.totals(ds, Filters())
+    assert t.unknown_killed == raw["k"].isna().sum() > 0
+    assert t.killed == int(raw["k"].sum())
+
+
+def test_by_district_counts_multi_district_rows_in_each(ds, raw):
+    table = aggregate.by_district(ds, Filters(group=("BLA",)))
+    per = table.groupby("district")["attacks"].sum()
+    exploded = raw[raw["group"] == "BLA"]["district"].str.split(";").explode().str.strip()
+    assert per[per > 0].sort_index().to_dict() == exploded.value_counts().sort_index().to_dict()
+
+
+def test_by_district_lists_zero_districts_of_selected_provinces(ds):
+    table = aggregate.by_district(ds, Filters(province=("Balochistan",), group=("IS-K",)))
+    districts = set(table["district"])
+    assert districts == set(ds.reference.districts_of(("Balochistan",)))
+    assert len(districts) == 36
+    assert table.groupby("district")["attacks"].sum()["Gwadar"] == 0
+
+
+def test_over_time_sums_match(ds, raw):
+    f = Filters(period="month", date_from=date(2024, 1, 1))
+    table = aggregate.over_time(ds, f)
+    # the timeline ignores its own date filter: it shows the whole span to select from
+    assert table["attacks"].sum() == len(raw)
+    assert table["killed"].sum() == int(raw["k"].sum())
+    assert (table["period"].dt.day == 1).all()
+
+
+@pytest.mark.parametrize("f", VIEWS, ids=lambda f: f.to_query() or "all")
+@pytest.mark.parametrize("name", list(figures.CHARTS))
+def test_every_figure_is_valid_and_stamped(ds, f, name):
+    fig = figures.CHARTS[name](ds, f, base_url="http://analyst.example")
+    go.Figure(fig.to_dict())  # re-validates every property
+    layout = fig.layout
+    assert layout.title.text.startswith("<b>")
+    assert layout.title.subtitle.text == figures.subtitle(f)
+    footer = layout.annotations[0].text
+    assert "sources per incident in the table" in footer
+    assert "http://analyst.example/" + f.to_query() in footer
+    assert len(json.dumps(fig.to_plotly_json(), default=str)) < 40_000
+
+
+def test_title_says_what_and_for_what(ds):
+    f = Filters(group=("IS-K",), province=("Balochistan",), date_from=date(2016, 1, 1),
+                date_to=date(2025, 12, 31))
+    assert figures.title(ds, f, "attacks by district") == \
+        "IS-K attacks by district, Balochistan, 2016-2025"
+    assert figures.subtitle(f).startswith("Filters: 2016-01-01 to 2025-12-31; Province: "
+                                          "Balochistan; Group: IS-K")
+
+
+def test_same_group_same_colour_everywhere(ds):
+    f = Filters()
+    seen = {}
+    for name in ("district", "target", "map"):
+        for trace in figures.CHARTS[name](ds, f).data:
+            seen.setdefault(trace.name, set()).add(trace.marker.color)
+    assert seen["IS-K"] == {"#D55E00"} and seen["BLA"] == {"#0072B2"}
+    assert all(len(c) == 1 for c in seen.values())
+
+
+def test_district_figure_totals_and_highlight(ds, raw):
+    fig = figures.district_figure(ds, Filters(district=("Mastung",)))
+    totals = {}
+    for trace in fig.data:
+        for d, x in zip(trace.y, trace.x):
+            totals[d] = totals.get(d, 0) + x
+        opacities = dict(zip(trace.y, trace.marker.opacity))
+        assert all(o == (1 if d == "Mastung" else figures.DIMMED) for d, o in opacities.items())
+    exploded = raw["district"].str.split(";").explode().str.strip().value_counts()
+    assert totals == exploded.to_dict()
+
+
+def test_empty_view_says_so(ds):
+    f = Filters(group=("BRAS",), province=("Khyber Pakhtunkhwa",))
+    for name in ("district", "target", "timeline", "map"):
+        fig = figures.CHARTS[name](ds, f)
+        assert any(a.text == figures.NO_MATCH for a in fig.layout.annotations), name
+
+
+def test_map_places_bubbles_at_gazetteer_headquarters(ds):
+    fig = figures.map_figure(ds, Filters(district=("Mastung",), group=("IS-K",)))
+    gaz = ds.reference.districts
+    for trace in fig.data:
+        for lat, lon, d in zip(trace.lat, trace.lon, trace.customdata):
+            assert (lat, lon) == (gaz.at[d, "latitude"], gaz.at[d, "longitude"])
+    geo = fig.layout.geo
+    assert geo.scope == "asia" and geo.showcountries and geo.showcoastlines
+    lon_lo, lon_hi = geo.lonaxis.range
+    assert lon_lo < gaz.at["Mastung", "longitude"] < lon_hi
+
+
+def test_map_lists_districts_without_coordinates(ds):
+    fig = figures.map_figure(ds, Filters(district=("Karachi East",)))
+    notes = [a.text for a in fig.layout.annotations]
+    assert any("Karachi East (3)" in n for n in notes)

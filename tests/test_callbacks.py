@@ -1,0 +1,132 @@
+"""Callbacks through Dash's HTTP API (Flask test client): no browser, the real wiring."""
+import pandas as pd
+import pytest
+
+from dashboard.app import create_app
+from dashboard.filters import Filters
+from tests.dash_http import flask_callbacks
+
+CONTROL = "filters.data"
+RENDER = "kpi-attacks.children"
+TABLE = "grid-incidents.rowData"
+
+
+@pytest.fixture(scope="module")
+def app(ds):
+    return create_app(ds)
+
+
+@pytest.fixture(scope="module")
+def cb(app):
+    return flask_callbacks(app)
+
+
+def control(cb, changed, stored=None, **values):
+    inputs = {"filters.data": (stored or Filters()).as_dict(), **values}
+    out, _ = cb.call(CONTROL, inputs, [changed])
+    return out
+
+
+def test_url_sets_filters_controls_and_clean_url(cb):
+    out = control(cb, "url.search", **{"url.search": "?group=iskp&district=Mastung&zzz=1"})
+    f = Filters.from_dict(out["filters"]["data"])
+    assert f.group == ("IS-K",) and f.district == ("Mastung",)
+    assert out["filter-group"]["value"] == ["IS-K"]
+    assert out["filter-district"]["value"] == ["Mastung"]
+    assert out["url"]["search"] == "?district=Mastung&group=IS-K"
+    assert out["url-notice"]["is_open"] is True
+    assert "zzz" in str(out["url-notice"]["children"])
+
+
+def test_bar_click_sets_district_and_second_click_clears(cb):
+    click = {"points": [{"y": "Mastung", "x": 8, "customdata": "Mastung"}]}
+    out = control(cb, "graph-district.clickData", **{"graph-district.clickData": click})
+    f = Filters.from_dict(out["filters"]["data"])
+    assert f.district == ("Mastung",)
+    assert out["graph-district"]["clickData"] is None  # ready for the next click
+    out = control(cb, "graph-district.clickData", stored=f,
+                  **{"graph-district.clickData": click})
+    assert Filters.from_dict(out["filters"]["data"]).district == ()
+
+
+def test_map_and_target_clicks(cb):
+    out = control(cb, "graph-map.clickData",
+                  **{"graph-map.clickData": {"points": [{"customdata": "Quetta"}]}})
+    assert Filters.from_dict(out["filters"]["data"]).district == ("Quetta",)
+    out = control(cb, "graph-target.clickData",
+                  **{"graph-target.clickData": {"points": [{"customdata": "Shrine"}]}})
+    assert Filters.from_dict(out["filters"]["data"]).target_type == ("Shrine",)
+
+
+def test_timeline_box_selection_sets_dates(cb):
+    selected = {"points": [], "range": {"x": ["2023-06-15 12:00", "2018-02-01"]}}
+    out = control(cb, "graph-timeline.selectedData", **{"graph-timeline.selectedData": selected})
+    f = Filters.from_dict(out["filters"]["data"])
+    assert (str(f.date_from), str(f.date_to)) == ("2018-02-01", "2023-06-15")
+    assert out["url"]["search"] == "?from=2018-02-01&to=2023-06-15"
+
+
+def test_controls_set_filters(cb):
+    out = control(cb, "filter-group.value", **{"filter-group.value": ["BLA"],
+                                               "filter-min-killed.value": 10,
+                                               "filter-date.start_date": "2020-01-01",
+                                               "filter-period.value": "month"})
+    f = Filters.from_dict(out["filters"]["data"])
+    assert f.group == ("BLA",) and f.min_killed == 10 and f.period == "month"
+    assert str(f.date_from) == "2020-01-01"
+
+
+def test_reset_clears_everything(cb):
+    out = control(cb, "reset.n_clicks", stored=Filters(group=("BLA",), min_killed=3),
+                  **{"reset.n_clicks": 1})
+    assert Filters.from_dict(out["filters"]["data"]) == Filters()
+    assert out["url"]["search"] == ""
+
+
+def test_render_numbers_match_pandas(cb):
+    f = Filters(group=("IS-K", "ISPP"), province=("Balochistan",))
+    out, size = cb.call(RENDER, {"filters.data": f.as_dict()}, ["filters.data"])
+    raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
+    sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
+    killed = pd.to_numeric(sel["killed"].replace("", None)).sum()
+    assert out["kpi-attacks"]["children"] == str(len(sel))
+    assert out["kpi-killed"]["children"] == f"{int(killed):,}"
+    assert "2 attacks with injured unknown" in out["kpi-injured-note"]["children"]
+    chips = str(out["chips"]["children"])
+    assert "Group: IS-K" in chips and "Province: Balochistan" in chips
+    options = [o["value"] for o in out["filter-district"]["options"]]
+    assert len(options) == 36 and "Mastung" in options
+    assert size < 100_000
+
+
+def test_table_rows_and_links(cb):
+    out, _ = cb.call(TABLE, {"filters.data": Filters(district=("Mastung",)).as_dict()},
+                     ["filters.data"])
+    rows = out["grid-incidents"]["rowData"]
+    raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
+    expected = raw[raw["district"].str.split("; ").map(lambda ds: "Mastung" in ds)]
+    assert sorted(r["incident_id"] for r in rows) == sorted(expected["incident_id"])
+    assert f"{len(expected)} incidents in view" in out["grid-note"]["children"]
+    assert all(r["sources"].count("](http") >= 1 for r in rows)
+    assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
+
+
+def test_row_click_opens_details_with_every_source(cb, ds):
+    row = ds.incidents.iloc[0]
+    out, _ = cb.call("incident-modal.is_open",
+                     {"grid-incidents.cellClicked": {"rowId": row["incident_id"]}},
+                     ["grid-incidents.cellClicked"])
+    assert out["incident-modal"]["is_open"] is True
+    detail = str(out["incident-detail"]["children"])
+    for url in row["source_urls"].split(" | "):
+        assert f"'href': '{url}'" in detail
+
+
+def test_healthz(app):
+    r = app.server.test_client().get("/healthz")
+    assert r.status_code == 200 and r.json == {"status": "ok", "incidents": 126}
+
+
+def test_bootstrap_css_is_served_locally(app):
+    r = app.server.test_client().get("/vendor/bootstrap/bootstrap.min.css")
+    assert r.status_code == 200 and b"Bootstrap" in r.data[:200]
