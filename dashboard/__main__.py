@@ -6,28 +6,20 @@ import logging
 import os
 import sys
 
-from .data import DataFileError, load_file
+from .data import load_files
 
 
 def _validate(args: argparse.Namespace) -> int:
-    rows_in = accepted = 0
-    unreadable = rejecting = False
-    for path in args.paths:
-        try:
-            result = load_file(path)
-        except DataFileError as exc:
-            print(f"error: {exc}")
-            unreadable = True
-            continue
-        for problem in result.problems:
-            print(problem)
-            rejecting |= problem.rejects_row
-        rows_in += result.rows_in
-        accepted += result.accepted
-    print(f"{rows_in} rows: {accepted} accepted, {rows_in - accepted} rejected")
-    if unreadable:
+    result = load_files(args.paths)
+    for message in result.file_errors:
+        print(f"error: {message}")
+    for problem in result.problems:
+        print(problem)
+    print(result.summary())
+    if result.file_errors:
         return 2
-    return 1 if rejecting or accepted < rows_in else 0
+    rejecting = any(p.rejects_row for p in result.problems)
+    return 1 if rejecting or result.rejected else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ COLUMNS = REQUIRED + OPTIONAL
 DISTRICT_SEP = ";"
 CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "attack_type",
                "collection")
+MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
 DEFAULT_DATA = (Path(__file__).resolve().parent.parent / "data" / "incidents.csv",)
 _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
@@ -100,17 +101,31 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
 
 
 def _cells_to_text(frame: pd.DataFrame) -> pd.DataFrame:
-    def text(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, pd.Timestamp):
-            return v.strftime("%Y-%m-%d") if v == v.normalize() else v.isoformat()
-        return str(v)
+    """Typed cells (Excel, Parquet) as the text a CSV would hold; missing -> ''."""
+    out = {}
+    for c in frame.columns:
+        col = frame[c]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            text = col.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(col):
+            whole = col.notna() & np.isfinite(col) & (col % 1 == 0)
+            text = col.astype(str).where(~whole, col[whole].astype("Int64").astype(str))
+        elif (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+              or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")):
+            text = col.astype(str)
+        else:  # mixed cells (Excel): one at a time
+            text = col.map(_cell_text, na_action="ignore")
+        out[str(c)] = text.where(col.notna(), "").astype(object)
+    return pd.DataFrame(out, dtype=object)
 
-    frame.columns = [str(c) for c in frame.columns]
-    return pd.DataFrame({c: [text(v) for v in frame[c]] for c in frame.columns}, dtype=object)
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (pd.Timestamp, datetime)):
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) \
+            else v.isoformat()
+    return str(v)
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
@@ -143,7 +158,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
                 start = reader.line_num + 1
                 continue
             if len(record) != len(header):
-                shape_problems.append((start, len(record)))
+                shape_problems.append((start, (len(record), reader.line_num)))
                 record = (record + [""] * len(header))[: len(header)]
             rows.append(record)
             lines.append(start)
@@ -206,10 +221,12 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
         if c not in frame.columns:
             frame[c] = ""
     width = frame.attrs.get("header_width")
-    for line, count in frame.attrs.get("shape_problems", {}).items():
+    for line, (count, last) in frame.attrs.get("shape_problems", {}).items():
         row = lines.index(line)
+        spans = (f" and runs on to line {last}: an unclosed quote may have swallowed the "
+                 "lines between") if last > line else ""
         out.add(row, "(row)", f"{count} fields",
-                f"the header has {width} fields; this row has {count}")
+                f"the header has {width} fields; this row has {count}{spans}")
 
     text = {c: frame[c].fillna("").astype(str).str.strip() for c in frame.columns}
 
@@ -254,7 +271,8 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
     })[keep].reset_index(drop=True)
     result["source_file"] = Path(source).name
     result["source_line"] = np.asarray(lines, dtype=np.int64)[keep] if n else np.array([], int)
-    return LoadResult(_typed(result), out.problems, rows_in=n)
+    problems = sorted(out.problems, key=lambda p: (p.line or 0))
+    return LoadResult(_typed(result), problems, rows_in=n)
 
 
 def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:
@@ -269,11 +287,11 @@ def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:
         else:
             reason = "not a date in YYYY-MM-DD form"
         out.add(row, "date", v, reason)
-    future = parsed.dt.date > today
-    for row in np.flatnonzero(future.fillna(False).to_numpy()):
+    future = parsed > pd.Timestamp(today)
+    for row in np.flatnonzero(future.to_numpy(dtype=bool, na_value=False)):
         out.add(row, "date", values.iat[row], f"in the future (today is {today.isoformat()})")
-    early = parsed.dt.year < 1970
-    for row in np.flatnonzero(early.fillna(False).to_numpy()):
+    early = parsed < pd.Timestamp("1970-01-01")
+    for row in np.flatnonzero(early.to_numpy(dtype=bool, na_value=False)):
         out.add(row, "date", values.iat[row], "before 1970: outside this dataset's scope")
     return parsed.dt.normalize()
 
@@ -297,8 +315,6 @@ def _check_lookup(values: pd.Series, name: str, lookup, out: _Collector) -> pd.S
 def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
                      out: _Collector) -> pd.Series:
     """Resolve one district, or several separated by ';', each inside the row's province."""
-    cache: dict[tuple[str, str | None], tuple[str | None, str | None]] = {}
-
     def resolve(raw: str, province: str | None) -> tuple[str | None, str | None]:
         if raw == "":
             return None, "missing: name the district (see data/districts.csv)"
@@ -317,17 +333,15 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
                 names.append(canon)
         return f"{DISTRICT_SEP} ".join(names), None
 
-    resolved = []
-    for row, (raw, prov) in enumerate(zip(values, provinces)):
-        prov = None if pd.isna(prov) else prov
-        key = (raw, prov)
-        if key not in cache:
-            cache[key] = resolve(raw, prov)
-        name, reason = cache[key]
-        if reason:
-            out.add(row, "district", raw, reason)
-        resolved.append(name)
-    return pd.Series(resolved, index=values.index, dtype=object)
+    keys = pd.MultiIndex.from_arrays([values.astype(object),
+                                      provinces.astype(object).where(provinces.notna(), None)])
+    codes, uniques = pd.factorize(keys)
+    answers = [resolve(raw, None if pd.isna(prov) else prov) for raw, prov in uniques]
+    names = np.array([a[0] for a in answers], dtype=object)
+    for code in (i for i, a in enumerate(answers) if a[1]):
+        for row in np.flatnonzero(codes == code):
+            out.add(row, "district", values.iat[row], answers[code][1])
+    return pd.Series(names[codes], index=values.index, dtype=object)
 
 
 def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
@@ -341,7 +355,12 @@ def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
         out.add(row, name, values.iat[row], "not a whole number")
     for row in np.flatnonzero((~np.isfinite(numbers) & numbers.notna()).to_numpy()):
         out.add(row, name, values.iat[row], "not a finite number")
-    clean = numbers.where(np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 == 0))
+    huge = (numbers > MAX_COUNT) & np.isfinite(numbers)
+    for row in np.flatnonzero(huge.to_numpy()):
+        out.add(row, name, values.iat[row], f"implausibly large for one incident "
+                                            f"(over {MAX_COUNT:,})")
+    clean = numbers.where(np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 == 0)
+                          & (numbers <= MAX_COUNT))
     return clean.astype("Float64").round().astype("Int64")
 
 
@@ -350,20 +369,19 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
     lat = pd.to_numeric(lat_text.where(lat_text != ""), errors="coerce")
     lon = pd.to_numeric(lon_text.where(lon_text != ""), errors="coerce")
     min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
-    for row in range(len(lat)):
+    given = ((lat_text != "") | (lon_text != "")).to_numpy()
+    for row in np.flatnonzero(given):  # only rows that give a coordinate
         a, b = lat_text.iat[row], lon_text.iat[row]
-        if a == "" and b == "":
-            continue
+        y, x = lat.iat[row], lon.iat[row]
         if (a == "") != (b == ""):
             out.add(row, "latitude" if a == "" else "longitude", "",
                     "give both latitude and longitude, or neither")
-        elif np.isnan(lat.iat[row]) or np.isnan(lon.iat[row]):
-            out.add(row, "latitude" if np.isnan(lat.iat[row]) else "longitude",
-                    a if np.isnan(lat.iat[row]) else b, "not a number")
-        elif not (min_lat <= lat.iat[row] <= max_lat and min_lon <= lon.iat[row] <= max_lon):
+        elif np.isnan(y) or np.isnan(x):
+            out.add(row, "latitude" if np.isnan(y) else "longitude",
+                    a if np.isnan(y) else b, "not a number")
+        elif not (min_lat <= y <= max_lat and min_lon <= x <= max_lon):
             out.add(row, "latitude", f"{a}, {b}", "outside Pakistan")
-        elif not pd.isna(provinces.iat[row]) and not ref.inside_province(
-                provinces.iat[row], lat.iat[row], lon.iat[row]):
+        elif not pd.isna(provinces.iat[row]) and not ref.inside_province(provinces.iat[row], y, x):
             out.note(out.lines[row], "latitude", f"{a}, {b}",
                      f"outside the box of {provinces.iat[row]}'s populated places in "
                      "data/provinces.csv: kept, but check the coordinate")
@@ -371,14 +389,17 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
 
 
 def _check_urls(values: pd.Series, out: _Collector) -> None:
-    for row, cell in enumerate(values):
+    url = _URL.pattern.strip("^$")
+    whole = rf"^{url}(?:\s*\|\s*{url})*$"
+    ok = values.str.fullmatch(whole, case=False).fillna(False).to_numpy(dtype=bool)
+    for row in np.flatnonzero(~ok):  # explain only the rows that fail
+        cell = values.iat[row]
         urls = split_list(cell)
         if not urls:
             out.add(row, "source_urls", cell, "missing: every incident needs a source URL")
-        for url in urls:
-            if not _URL.match(url):
-                out.add(row, "source_urls", url, "not an http(s) URL")
-                break
+            continue
+        bad = next((u for u in urls if not _URL.match(u)), cell)
+        out.add(row, "source_urls", bad, "not an http(s) URL")
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
