@@ -1,8 +1,9 @@
-"""Aggregations behind every number and chart: pure pandas/numpy on (dataset, filters).
+"""Aggregations behind every number and chart: pure pandas/numpy on a View (dataset + filters).
 
 Each function applies the filters through ``filters.mask`` (one place) and returns a small
 dataframe; figures only draw what these return. Counting uses category codes and bincount so a
-cross-filter update stays fast at a million rows.
+cross-filter update stays fast at a million rows. A View computes each mask once per update,
+however many charts ask for it.
 """
 from __future__ import annotations
 
@@ -14,6 +15,22 @@ import pandas as pd
 from .filters import Filters, mask
 
 
+class View:
+    """The dataset seen through one Filters value, with its masks computed once."""
+
+    def __init__(self, ds, f: Filters):
+        self.ds, self.f = ds, f
+        self._memo: dict = {}
+
+    def mask(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
+        return self.memo(("mask", ignore), lambda: mask(self.ds, self.f, ignore))
+
+    def memo(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
 @dataclass(frozen=True)
 class Totals:
     attacks: int
@@ -21,11 +38,12 @@ class Totals:
     injured: int
     unknown_killed: int
     unknown_injured: int
+    unknown_any: int  # incidents with killed or injured unknown
 
 
-def totals(ds, f: Filters, keep: np.ndarray | None = None) -> Totals:
-    keep = mask(ds, f) if keep is None else keep
-    inc = ds.incidents
+def totals(v: View) -> Totals:
+    keep = v.mask()
+    inc = v.ds.incidents
     killed = inc["killed"].to_numpy(dtype="float64", na_value=np.nan)[keep]
     injured = inc["injured"].to_numpy(dtype="float64", na_value=np.nan)[keep]
     return Totals(
@@ -34,6 +52,7 @@ def totals(ds, f: Filters, keep: np.ndarray | None = None) -> Totals:
         injured=int(np.nansum(injured)),
         unknown_killed=int(np.isnan(killed).sum()),
         unknown_injured=int(np.isnan(injured).sum()),
+        unknown_any=int((np.isnan(killed) | np.isnan(injured)).sum()),
     )
 
 
@@ -41,19 +60,22 @@ def _codes(series: pd.Series) -> np.ndarray:
     return series.cat.codes.to_numpy().astype(np.int64)
 
 
-def by_district(ds, f: Filters) -> pd.DataFrame:
+def by_district(v: View) -> pd.DataFrame:
     """Attacks per (district, group), ignoring the district filter itself.
 
     With provinces selected, every gazetteer district of those provinces is listed (zero
     included); otherwise only districts with at least one attack in the view.
     Columns: district, province, group, attacks; plus a 'total' per district.
     """
-    keep = mask(ds, f, ignore=("district",))
+    return v.memo("by_district", lambda: _by_district(v.ds, v.f, v.mask(("district",))))
+
+
+def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
     links, inc = ds.links, ds.incidents
     rows = links["row"].to_numpy()
     hit = keep[rows]
-    districts = links["district"].cat.categories
-    groups = inc["group"].cat.categories
+    districts = links["district"].cat.categories.astype(object)
+    groups = inc["group"].cat.categories.astype(object)
     d_codes = _codes(links["district"])[hit]
     g_codes = _codes(inc["group"])[rows[hit]]
     counts = np.bincount(d_codes * len(groups) + g_codes,
@@ -73,11 +95,12 @@ def by_district(ds, f: Filters) -> pd.DataFrame:
     return long.sort_values(["total", "district"], ascending=[False, True], kind="stable")
 
 
-def by_target(ds, f: Filters) -> pd.DataFrame:
+def by_target(v: View) -> pd.DataFrame:
     """Attacks per (target_type, group), ignoring the target filter itself."""
-    keep = mask(ds, f, ignore=("target_type",))
-    inc = ds.incidents
-    targets, groups = inc["target_type"].cat.categories, inc["group"].cat.categories
+    keep = v.mask(("target_type",))
+    inc = v.ds.incidents
+    targets = inc["target_type"].cat.categories.astype(object)
+    groups = inc["group"].cat.categories.astype(object)
     code = _codes(inc["target_type"])[keep] * len(groups) + _codes(inc["group"])[keep]
     counts = np.bincount(code, minlength=len(targets) * len(groups)).reshape(len(targets),
                                                                             len(groups))
@@ -89,19 +112,19 @@ def by_target(ds, f: Filters) -> pd.DataFrame:
     return long.sort_values(["total", "target_type"], ascending=[False, True], kind="stable")
 
 
-def over_time(ds, f: Filters) -> pd.DataFrame:
+def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
     Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured.
     Periods with no attack inside the data's span are listed as zero.
     """
-    keep = mask(ds, f, ignore=("date",))
-    inc = ds.incidents
+    keep = v.mask(("date",))
+    inc = v.ds.incidents
     dates = inc["date"].to_numpy()[keep]
     if not len(dates):
         return pd.DataFrame(columns=["period", "attacks", "killed", "injured",
                                      "unknown_killed", "unknown_injured"])
-    unit = "Y" if f.period == "year" else "M"
+    unit = "Y" if v.f.period == "year" else "M"
     index = dates.astype(f"datetime64[{unit}]").astype("int64")
     lo, hi = index.min(), index.max()
     slot = index - lo
@@ -121,14 +144,14 @@ def over_time(ds, f: Filters) -> pd.DataFrame:
     return out
 
 
-def map_points(ds, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bubbles: attacks per (district, group) at the district HQ, ignoring the district filter.
 
     Returns (points with latitude/longitude, districts that have attacks but no coordinates).
     """
-    table = by_district(ds, f)
+    table = by_district(v)
     table = table[table["attacks"] > 0]
-    gaz = ds.reference.districts[["latitude", "longitude"]]
+    gaz = v.ds.reference.districts[["latitude", "longitude"]]
     table = table.join(gaz, on="district")
     located = table["latitude"].notna()
     unplaced = (table[~located].groupby("district", observed=True)["attacks"].sum()
@@ -136,7 +159,7 @@ def map_points(ds, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table[located].reset_index(drop=True), unplaced
 
 
-def incidents_view(ds, f: Filters) -> pd.DataFrame:
+def incidents(v: View) -> pd.DataFrame:
     """The incidents of the view, newest first."""
-    return ds.incidents[mask(ds, f)].sort_values(["date", "incident_id"],
+    return v.ds.incidents[v.mask()].sort_values(["date", "incident_id"],
                                                  ascending=[False, True], kind="stable")

@@ -21,11 +21,11 @@ CLICK_DIMENSION = {GRAPH_IDS["district"]: "district", GRAPH_IDS["map"]: "distric
 
 
 def _clicked(click: dict | None) -> str | None:
-    """The category a chart click names (bars carry it in customdata)."""
+    """The category a chart click names: a map bubble's customdata, a horizontal bar's y."""
     if not click or not click.get("points"):
         return None
     point = click["points"][0]
-    value = point.get("customdata")
+    value = point.get("customdata", point.get("y"))
     if isinstance(value, list):
         value = value[0] if value else None
     return str(value) if value is not None else None
@@ -150,14 +150,13 @@ def register(app, ds) -> None:
     )
     def render(stored):
         f = Filters.from_dict(stored)
-        figs = [figures.CHARTS[name](ds, f) for name in GRAPH_IDS]
-        t = aggregate.totals(ds, f)
-        unknown_rows = int(aggregate.incidents_view(ds, f)[["killed", "injured"]]
-                           .isna().any(axis=1).sum()) if t.attacks else 0
+        view = aggregate.View(ds, f)
+        figs = [figures.CHARTS[name](view) for name in GRAPH_IDS]
+        t = aggregate.totals(view)
         districts = ds.reference.districts_of(f.province)
         return (
             *figs,
-            f"{t.attacks:,}", f"{t.killed:,}", f"{t.injured:,}", f"{unknown_rows:,}",
+            f"{t.attacks:,}", f"{t.killed:,}", f"{t.injured:,}", f"{t.unknown_any:,}",
             f"+ {t.unknown_killed} attacks with killed unknown" if t.unknown_killed else
             "known figures",
             f"+ {t.unknown_injured} attacks with injured unknown" if t.unknown_injured else
@@ -173,7 +172,7 @@ def register(app, ds) -> None:
         Input("filters", "data"),
     )
     def table(stored):
-        view = aggregate.incidents_view(ds, Filters.from_dict(stored))
+        view = aggregate.incidents(aggregate.View(ds, Filters.from_dict(stored)))
         shown = view.head(GRID_LIMIT)
         note = (f"{len(view):,} incidents in view." if len(view) <= GRID_LIMIT else
                 f"Showing the {GRID_LIMIT:,} newest of {len(view):,} incidents in view; "

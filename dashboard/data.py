@@ -484,6 +484,14 @@ class Dataset:
         return cls(result.incidents, district_links(result.incidents),
                    ref or load_reference(), result)
 
+    @property
+    def as_of(self) -> date | None:
+        """Date of the newest incident."""
+        if "_as_of" not in self.__dict__:
+            newest = self.incidents["date"].max() if len(self.incidents) else None
+            self.__dict__["_as_of"] = newest.date() if newest is not None else None
+        return self.__dict__["_as_of"]
+
     def rows_in_districts(self, districts) -> np.ndarray:
         hit = self.links["district"].isin(list(districts)).to_numpy()
         keep = np.zeros(len(self.incidents), dtype=bool)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import aggregate
-from .filters import Filters, mask
+from .aggregate import View
+from .filters import Filters
 
 # Okabe & Ito (2008) colour-blind-safe palette; one fixed colour per group everywhere.
 GROUP_COLOURS = {
@@ -34,9 +36,10 @@ def group_colour(group: str) -> str:
 
 
 # ---------------------------------------------------------------------- words
-def _span(ds, f: Filters) -> str:
+def _span(v: View) -> str:
     """The years the view covers: the date filter, else the span of the matching incidents."""
-    dates = ds.incidents["date"][mask(ds, f, ignore=("date",))]
+    f = v.f
+    dates = v.ds.incidents["date"][v.mask(("date",))]
     lo = f.date_from.year if f.date_from else (dates.min().year if len(dates) else None)
     hi = f.date_to.year if f.date_to else (dates.max().year if len(dates) else None)
     if lo is None:
@@ -50,12 +53,14 @@ def _where(f: Filters, by_district: bool = False) -> str:
     return ", ".join(f.province) if f.province else "Pakistan"
 
 
-def title(ds, f: Filters, what: str) -> str:
+def title(v: View, what: str) -> str:
     """E.g. 'IS-K attacks by district, Balochistan, 2016-2025'.
 
     A chart by district shows every district of the provinces, so its place is the province.
     """
-    parts = [p for p in (_where(f, by_district="by district" in what), _span(ds, f)) if p]
+    f = v.f
+    parts = [p for p in (_where(f, by_district="by district" in what),
+                         v.memo("span", lambda: _span(v))) if p]
     if f.group:
         return f"{', '.join(f.group)} {what}, {', '.join(parts)}"
     return f"{what[0].upper()}{what[1:]}, all groups, {', '.join(parts)}"
@@ -68,11 +73,11 @@ def subtitle(f: Filters) -> str:
     return "Filters: " + "; ".join(words) if words else "Filters: none (all incidents)"
 
 
-def footer(ds, f: Filters, base_url: str = "") -> str:
+def footer(v: View, base_url: str = "") -> str:
+    ds, f = v.ds, v.f
     collections = ", ".join(ds.values("collection")) or "none"
-    count = int(mask(ds, f).sum())
-    as_of = ds.incidents["date"].max()
-    as_of = as_of.date().isoformat() if len(ds.incidents) else "n/a"
+    count = int(v.mask().sum())
+    as_of = ds.as_of.isoformat() if ds.as_of else "n/a"
     link = f"{base_url}/{f.to_query()}" if base_url else (f.to_query() or "/")
     return (f"Data: Pakistan Militancy Dashboard, collections {collections}; {count} incidents "
             f"in view; data to {as_of}; sources per incident in the table.<br>View: {link}")
@@ -91,10 +96,10 @@ pio.templates["briefing"] = go.layout.Template(layout=dict(
 ))
 
 
-def _figure(traces: list[dict], layout: dict, ds, f: Filters, what: str, base_url: str,
+def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
             message: str | None = None) -> go.Figure:
     """Assemble one validated figure: the chart's traces and layout inside the briefing frame."""
-    annotations = [dict(text=footer(ds, f, base_url), showarrow=False, xref="paper",
+    annotations = [dict(text=footer(v, base_url), showarrow=False, xref="paper",
                         yref="paper", x=0, y=0, yshift=-58, xanchor="left", yanchor="top",
                         font=dict(size=11, color="#555555"), align="left")]
     annotations += layout.pop("annotations", [])
@@ -105,9 +110,9 @@ def _figure(traces: list[dict], layout: dict, ds, f: Filters, what: str, base_ur
         layout.setdefault("yaxis", {})["visible"] = False
     frame = dict(
         template="briefing",
-        title=dict(text=f"<b>{title(ds, f, what)}</b>", x=0.01, xanchor="left",
+        title=dict(text=f"<b>{title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
-                   subtitle=dict(text=subtitle(f), font=dict(size=14, color="#555555"))),
+                   subtitle=dict(text=subtitle(v.f), font=dict(size=14, color="#555555"))),
         margin=dict(l=10, r=20, t=100, b=92),
         height=460,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
@@ -115,7 +120,9 @@ def _figure(traces: list[dict], layout: dict, ds, f: Filters, what: str, base_ur
         meta=dict(chart=what),
     )
     frame.update(layout)
-    return go.Figure(data=traces, layout=frame)
+    # Built from plain dicts and not re-validated here (validation costs more than the
+    # aggregation at a million rows); tests re-validate every chart with go.Figure(fig).
+    return go.Figure(data=traces, layout=frame, _validate=False)
 
 
 NO_MATCH = "No incident matches these filters"
@@ -131,64 +138,67 @@ def _bars(table, category: str, selected: tuple[str, ...], outline: bool) -> lis
     """Horizontal bars per group; unselected categories dimmed when some are selected."""
     traces = []
     for group, part in table.groupby("group", sort=True, observed=True):
-        if not part["attacks"].any():
+        part = part[part["attacks"] > 0]  # zero segments draw nothing
+        if part.empty:
             continue
         marker = dict(color=group_colour(str(group)))
         if selected:
-            chosen = part[category].isin(selected).tolist()
-            marker["opacity"] = [1 if c else DIMMED for c in chosen]
+            chosen = part[category].isin(selected).to_numpy()
+            marker["opacity"] = np.where(chosen, 1.0, DIMMED)
             if outline:
-                marker["line"] = dict(width=[2 if c else 0 for c in chosen], color=HIGHLIGHT)
+                marker["line"] = dict(width=np.where(chosen, 2, 0), color=HIGHLIGHT)
         traces.append(dict(
             type="bar", name=str(group), orientation="h", y=part[category].tolist(),
-            x=part["attacks"].tolist(), marker=marker, customdata=part[category].tolist(),
+            x=part["attacks"].to_numpy(), marker=marker,
             hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>"))
     return traces
 
 
 # ---------------------------------------------------------------------- charts
-def district_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
+def district_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
-    table = aggregate.by_district(ds, f)
-    order = list(dict.fromkeys(table["district"]))
+    f = v.f
+    table = aggregate.by_district(v)
+    order = table["district"].unique().tolist()
     top = int(table["total"].max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event", height=max(460, 150 + 22 * len(order)),
         yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
         xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
     )
-    return _figure(_bars(table, "district", f.district, outline=True), layout, ds, f,
+    return _figure(_bars(table, "district", f.district, outline=True), layout, v,
                    "attacks by district", base_url,
                    None if table["attacks"].any() else NO_MATCH)
 
 
-def target_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
+def target_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by target type, stacked by group; selected types highlighted."""
-    table = aggregate.by_target(ds, f)
-    order = list(dict.fromkeys(table["target_type"]))
+    f = v.f
+    table = aggregate.by_target(v)
+    order = table["target_type"].unique().tolist()
     top = int(table["total"].max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event",
         yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
         xaxis=_int_axis("Attacks", top),
     )
-    return _figure(_bars(table, "target_type", f.target_type, outline=False), layout, ds, f,
+    return _figure(_bars(table, "target_type", f.target_type, outline=False), layout, v,
                    "attacks by target type", base_url,
                    None if table["attacks"].any() else NO_MATCH)
 
 
-def timeline_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
+def timeline_figure(v: View, base_url: str = "") -> go.Figure:
     """Killed and injured per year or month; a box selection sets the date range."""
-    table = aggregate.over_time(ds, f)
+    f = v.f
+    table = aggregate.over_time(v)
     fmt = "%Y" if f.period == "year" else "%b %Y"
     periods = [d.strftime("%Y-%m-%d") for d in table["period"]]
     traces = []
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
         traces.append(dict(
-            type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
-            customdata=list(zip(table["attacks"].tolist(),
-                                table[f"unknown_{column}"].tolist())),
+            type="bar", name=label, x=periods, y=table[column].to_numpy(), marker_color=colour,
+            customdata=table[["attacks", f"unknown_{column}"]].to_numpy(),
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
                            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
     layout = dict(barmode="group", dragmode="select", selectdirection="h",
@@ -200,29 +210,29 @@ def timeline_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
         layout["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=str(lo), x1=str(hi),
                                  y0=0, y1=1, fillcolor="#0072B2", opacity=0.10, line_width=0,
                                  layer="below")]
-    return _figure(traces, layout, ds, f, "casualties per " + f.period, base_url,
+    return _figure(traces, layout, v, "casualties per " + f.period, base_url,
                    NO_MATCH if table.empty else None)
 
 
-def map_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
+def map_figure(v: View, base_url: str = "") -> go.Figure:
     """Bubbles at district headquarters, sized by attacks and coloured by group."""
-    points, unplaced = aggregate.map_points(ds, f)
+    f = v.f
+    points, unplaced = aggregate.map_points(v)
     biggest = max(int(points["attacks"].max()) if len(points) else 1, 1)
     traces = []
     for group, part in points.groupby("group", sort=True, observed=True):
         line = dict(color="white", width=1)
         if f.district:
-            chosen = part["district"].isin(f.district).tolist()
-            line = dict(color=[HIGHLIGHT if c else "white" for c in chosen],
-                        width=[3 if c else 1 for c in chosen])
+            chosen = part["district"].isin(f.district).to_numpy()
+            line = dict(color=np.where(chosen, HIGHLIGHT, "white").tolist(),
+                        width=np.where(chosen, 3, 1))
         traces.append(dict(
-            type="scattergeo", name=str(group), lat=part["latitude"].tolist(),
-            lon=part["longitude"].tolist(), customdata=part["district"].tolist(),
-            marker=dict(size=(8 + 42 * (part["attacks"] / biggest) ** 0.5).round(1).tolist(),
+            type="scattergeo", name=str(group), lat=part["latitude"].to_numpy(float),
+            lon=part["longitude"].to_numpy(float), customdata=part["district"].tolist(),
+            text=part["attacks"].to_numpy(),
+            marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5).round(1),
                         color=group_colour(str(group)), opacity=0.75, line=line),
-            hovertext=[f"{d}: {a} attacks ({group})"
-                       for d, a in zip(part["district"], part["attacks"])],
-            hoverinfo="text"))
+            hovertemplate="%{customdata}: %{text} attacks (" + str(group) + ")<extra></extra>"))
     lon_range, lat_range = _extent(points)
     layout = dict(
         clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=92),
@@ -240,7 +250,7 @@ def map_figure(ds, f: Filters, base_url: str = "") -> go.Figure:
             xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
             font=dict(size=12))]
     empty = not len(points) and not len(unplaced)
-    fig = _figure(traces, layout, ds, f, "attacks by district (map)", base_url)
+    fig = _figure(traces, layout, v, "attacks by district (map)", base_url)
     if empty:
         fig.add_annotation(text=NO_MATCH, showarrow=False, xref="paper", yref="paper", x=0.5,
                            y=0.5, font=dict(size=18, color="#555555"))

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import aggregate, figures
+from dashboard.aggregate import View
 from dashboard.filters import Filters
 
 VIEWS = [Filters(), Filters(group=("IS-K", "ISPP"), province=("Balochistan",)),
@@ -23,7 +24,7 @@ def raw():
 
 
 def test_totals_for_isk_in_balochistan(ds, raw):
-    t = aggregate.totals(ds, Filters(group=("IS-K", "ISPP"), province=("Balochistan",)))
+    t = aggregate.totals(View(ds, Filters(group=("IS-K", "ISPP"), province=("Balochistan",))))
     sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
     assert t.attacks == len(sel) == 36
     assert t.killed == int(sel["k"].sum()) and t.injured == int(sel["i"].sum())
@@ -32,20 +33,20 @@ def test_totals_for_isk_in_balochistan(ds, raw):
 
 
 def test_unknown_casualties_are_not_zero(ds, raw):
-    t = aggregate.totals(ds, Filters())
+    t = aggregate.totals(View(ds, Filters()))
     assert t.unknown_killed == raw["k"].isna().sum() > 0
     assert t.killed == int(raw["k"].sum())
 
 
 def test_by_district_counts_multi_district_rows_in_each(ds, raw):
-    table = aggregate.by_district(ds, Filters(group=("BLA",)))
+    table = aggregate.by_district(View(ds, Filters(group=("BLA",))))
     per = table.groupby("district")["attacks"].sum()
     exploded = raw[raw["group"] == "BLA"]["district"].str.split(";").explode().str.strip()
     assert per[per > 0].sort_index().to_dict() == exploded.value_counts().sort_index().to_dict()
 
 
 def test_by_district_lists_zero_districts_of_selected_provinces(ds):
-    table = aggregate.by_district(ds, Filters(province=("Balochistan",), group=("IS-K",)))
+    table = aggregate.by_district(View(ds, Filters(province=("Balochistan",), group=("IS-K",))))
     districts = set(table["district"])
     assert districts == set(ds.reference.districts_of(("Balochistan",)))
     assert len(districts) == 36
@@ -54,7 +55,7 @@ def test_by_district_lists_zero_districts_of_selected_provinces(ds):
 
 def test_over_time_sums_match(ds, raw):
     f = Filters(period="month", date_from=date(2024, 1, 1))
-    table = aggregate.over_time(ds, f)
+    table = aggregate.over_time(View(ds, f))
     # the timeline ignores its own date filter: it shows the whole span to select from
     assert table["attacks"].sum() == len(raw)
     assert table["killed"].sum() == int(raw["k"].sum())
@@ -64,7 +65,7 @@ def test_over_time_sums_match(ds, raw):
 @pytest.mark.parametrize("f", VIEWS, ids=lambda f: f.to_query() or "all")
 @pytest.mark.parametrize("name", list(figures.CHARTS))
 def test_every_figure_is_valid_and_stamped(ds, f, name):
-    fig = figures.CHARTS[name](ds, f, base_url="http://analyst.example")
+    fig = figures.CHARTS[name](View(ds, f), base_url="http://analyst.example")
     go.Figure(fig.to_dict())  # re-validates every property
     layout = fig.layout
     assert layout.title.text.startswith("<b>")
@@ -78,7 +79,7 @@ def test_every_figure_is_valid_and_stamped(ds, f, name):
 def test_title_says_what_and_for_what(ds):
     f = Filters(group=("IS-K",), province=("Balochistan",), date_from=date(2016, 1, 1),
                 date_to=date(2025, 12, 31))
-    assert figures.title(ds, f, "attacks by district") == \
+    assert figures.title(View(ds, f), "attacks by district") == \
         "IS-K attacks by district, Balochistan, 2016-2025"
     assert figures.subtitle(f).startswith("Filters: 2016-01-01 to 2025-12-31; Province: "
                                           "Balochistan; Group: IS-K")
@@ -88,14 +89,14 @@ def test_same_group_same_colour_everywhere(ds):
     f = Filters()
     seen = {}
     for name in ("district", "target", "map"):
-        for trace in figures.CHARTS[name](ds, f).data:
+        for trace in figures.CHARTS[name](View(ds, f)).data:
             seen.setdefault(trace.name, set()).add(trace.marker.color)
     assert seen["IS-K"] == {"#D55E00"} and seen["BLA"] == {"#0072B2"}
     assert all(len(c) == 1 for c in seen.values())
 
 
 def test_district_figure_totals_and_highlight(ds, raw):
-    fig = figures.district_figure(ds, Filters(district=("Mastung",)))
+    fig = figures.district_figure(View(ds, Filters(district=("Mastung",))))
     totals = {}
     for trace in fig.data:
         for d, x in zip(trace.y, trace.x):
@@ -109,12 +110,12 @@ def test_district_figure_totals_and_highlight(ds, raw):
 def test_empty_view_says_so(ds):
     f = Filters(group=("BRAS",), province=("Khyber Pakhtunkhwa",))
     for name in ("district", "target", "timeline", "map"):
-        fig = figures.CHARTS[name](ds, f)
+        fig = figures.CHARTS[name](View(ds, f))
         assert any(a.text == figures.NO_MATCH for a in fig.layout.annotations), name
 
 
 def test_map_places_bubbles_at_gazetteer_headquarters(ds):
-    fig = figures.map_figure(ds, Filters(district=("Mastung",), group=("IS-K",)))
+    fig = figures.map_figure(View(ds, Filters(district=("Mastung",), group=("IS-K",))))
     gaz = ds.reference.districts
     for trace in fig.data:
         for lat, lon, d in zip(trace.lat, trace.lon, trace.customdata):
@@ -126,6 +127,6 @@ def test_map_places_bubbles_at_gazetteer_headquarters(ds):
 
 
 def test_map_lists_districts_without_coordinates(ds):
-    fig = figures.map_figure(ds, Filters(district=("Karachi East",)))
+    fig = figures.map_figure(View(ds, Filters(district=("Karachi East",))))
     notes = [a.text for a in fig.layout.annotations]
     assert any("Karachi East (3)" in n for n in notes)

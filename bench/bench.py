@@ -1,0 +1,147 @@
+"""Benchmark: cross-filter updates over HTTP against the bare pandas work, on synthetic data.
+
+    python bench/bench.py                      # 200k and 1M rows
+    python bench/bench.py --sizes 20000 --repeats 10
+
+For each size it writes synthetic incidents (bench/synthetic.py: clearly marked, never shown as
+real) to a Parquet file, starts `python -m dashboard --data FILE` on a free loopback port, and
+prints one table row per measure:
+- load: seconds from start to /healthz answering, and server RSS after loading;
+- pandas: the filtering and aggregations of one update (totals, by district, by target, over
+  time, map points), run in this process on the same data;
+- update: the same view's render callback (4 figures, KPIs, chips) over HTTP, median and p95;
+- ratio: update median / pandas median; response size: the largest update response;
+- table: the incident-table callback for the same views (capped rows), median and size.
+Traffic goes only to 127.0.0.1; every loop is bounded.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import synthetic_incidents  # noqa: E402
+from dashboard import aggregate  # noqa: E402
+from dashboard.data import load_dataset  # noqa: E402
+from dashboard.filters import Filters  # noqa: E402
+from tests.conftest import start_server  # noqa: E402
+from tests.dash_http import DashCallbacks  # noqa: E402
+
+# A cross-filtering session: the views an analyst clicks through.
+VIEWS = [
+    Filters(),
+    Filters(district=("Quetta",)),
+    Filters(district=("Quetta",), group=("IS-K",)),
+    Filters(district=("Quetta",), group=("IS-K",), target_type=("Security forces",)),
+    Filters(province=("Balochistan",), date_from=date(2020, 1, 1), date_to=date(2023, 12, 31)),
+    Filters(province=("Khyber Pakhtunkhwa",), period="month", min_killed=3),
+]
+
+
+def pandas_update(ds, f: Filters) -> None:
+    """The filtering and aggregations of one render, on a fresh View (no memo carried over)."""
+    v = aggregate.View(ds, f)
+    aggregate.totals(v)
+    aggregate.by_district(v)
+    aggregate.by_target(v)
+    aggregate.over_time(v)
+    aggregate.map_points(v)
+
+
+def timed(fn, repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(size: int, repeats: int, workdir: Path) -> list[tuple[str, str]]:
+    path = workdir / f"synthetic_{size}.parquet"
+    synthetic_incidents(size).to_parquet(path)
+
+    start = time.perf_counter()
+    proc, base = start_server("--data", str(path))
+    ready = time.perf_counter() - start
+    try:
+        rss = rss_mb(proc.pid)
+        session = requests.Session()
+
+        def post(p, payload):
+            r = session.post(base + p, json=payload, timeout=60)
+            return r.status_code, r.content
+
+        cb = DashCallbacks(post, lambda p: session.get(base + p, timeout=60).content)
+        ds = load_dataset([path])
+        pandas_t, update_t, table_t, sizes, table_sizes = [], [], [], [], []
+        for f in VIEWS:
+            values = {"filters.data": f.as_dict()}
+            cb.call("kpi-attacks.children", values, ["filters.data"])  # warm
+            pandas_t += timed(lambda: pandas_update(ds, f), repeats)
+
+            def update():
+                sizes.append(cb.call("kpi-attacks.children", values, ["filters.data"])[1])
+
+            def table():
+                table_sizes.append(cb.call("grid-incidents.rowData", values,
+                                           ["filters.data"])[1])
+            update_t += timed(update, repeats)
+            table_t += timed(table, max(3, repeats // 3))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    ms = 1000
+    pm, um = statistics.median(pandas_t), statistics.median(update_t)
+    return [
+        ("rows", f"{size:,}"),
+        ("load to ready (s)", f"{ready:.1f}"),
+        ("server RSS after load (MB)", f"{rss:.0f}"),
+        ("pandas update median / p95 (ms)", f"{pm * ms:.1f} / {p95(pandas_t) * ms:.1f}"),
+        ("HTTP update median / p95 (ms)", f"{um * ms:.1f} / {p95(update_t) * ms:.1f}"),
+        ("ratio HTTP / pandas (median)", f"{um / pm:.2f}"),
+        ("update response max (KB)", f"{max(sizes) / 1024:.1f}"),
+        ("table callback median (ms)", f"{statistics.median(table_t) * ms:.1f}"),
+        ("table response max (KB)", f"{max(table_sizes) / 1024:.1f}"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=15, help="timed runs per view")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        columns = [measure(size, args.repeats, Path(tmp)) for size in args.sizes]
+    names = [name for name, _ in columns[0]]
+    width = max(map(len, names))
+    print(f"{'measure':<{width}} | " + " | ".join(f"{c[0][1]:>14}" for c in columns))
+    print("-" * width + "-+-" + "-+-".join("-" * 14 for _ in columns))
+    for i, name in enumerate(names[1:], 1):
+        print(f"{name:<{width}} | " + " | ".join(f"{c[i][1]:>14}" for c in columns))
+    print(f"\n{len(VIEWS)} views x {args.repeats} runs each; one server process (Werkzeug, "
+          "threaded) on 127.0.0.1; synthetic data only.")
+
+
+if __name__ == "__main__":
+    main()
