@@ -124,8 +124,9 @@ def register(app, ds) -> None:
                   GRAPH_IDS["map"]: click_m}
         controls = dict(zip(CONTROLS, control_values), start=start, end=end,
                         min_killed=min_killed, period=period)
+        click = clicks.get(trigger) if isinstance(trigger, str) else None
         new, notices = next_filters(trigger, current, ds, search=search, controls=controls,
-                                    click=clicks.get(trigger), selected=selected)
+                                    click=click, selected=selected)
         notice = [html.Div(n) for n in notices]
         return (
             new.as_dict(), new.to_query(), notice, bool(notices),

@@ -10,7 +10,6 @@ from datetime import date
 
 import numpy as np
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from . import aggregate
 from .aggregate import View
@@ -83,8 +82,9 @@ def footer(v: View, base_url: str = "") -> str:
             f"in view; data to {as_of}; sources per incident in the table.<br>View: {link}")
 
 
-# The briefing look, registered once: white, large type, no chart junk.
-pio.templates["briefing"] = go.layout.Template(layout=dict(
+# The briefing look: white, large type, no chart junk. Sent with each figure as a plain
+# template dict (the browser does not know plotly.py's named templates).
+BRIEFING = dict(layout=dict(
     font=dict(family=FONT, size=15, color="#222222"),
     paper_bgcolor="white", plot_bgcolor="white",
     xaxis=dict(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", linecolor="#BBBBBB",
@@ -109,7 +109,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         layout.setdefault("xaxis", {})["visible"] = False
         layout.setdefault("yaxis", {})["visible"] = False
     frame = dict(
-        template="briefing",
+        template=BRIEFING,
         title=dict(text=f"<b>{title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
                    subtitle=dict(text=subtitle(v.f), font=dict(size=14, color="#555555"))),
@@ -135,8 +135,13 @@ def _int_axis(title_text: str, top: int) -> dict:
 
 
 def _bars(table, category: str, selected: tuple[str, ...], outline: bool) -> list[dict]:
-    """Horizontal bars per group; unselected categories dimmed when some are selected."""
-    traces = []
+    """Horizontal bars per group; unselected categories dimmed when some are selected.
+
+    A first, invisible trace carries every category, so zero-attack rows stay on the axis.
+    """
+    order = table[category].unique().tolist()
+    traces = [dict(type="bar", orientation="h", y=order, x=np.zeros(len(order), dtype=int),
+                   showlegend=False, hoverinfo="skip", marker=dict(opacity=0))]
     for group, part in table.groupby("group", sort=True, observed=True):
         part = part[part["attacks"] > 0]  # zero segments draw nothing
         if part.empty:
@@ -163,7 +168,8 @@ def district_figure(v: View, base_url: str = "") -> go.Figure:
     top = int(table["total"].max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event", height=max(460, 150 + 22 * len(order)),
-        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
+                   automargin=True),
         xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
     )
     return _figure(_bars(table, "district", f.district, outline=True), layout, v,
@@ -179,7 +185,8 @@ def target_figure(v: View, base_url: str = "") -> go.Figure:
     top = int(table["total"].max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event",
-        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None),
+        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
+                   automargin=True),
         xaxis=_int_axis("Attacks", top),
     )
     return _figure(_bars(table, "target_type", f.target_type, outline=False), layout, v,

@@ -90,6 +90,8 @@ def test_same_group_same_colour_everywhere(ds):
     seen = {}
     for name in ("district", "target", "map"):
         for trace in figures.CHARTS[name](View(ds, f)).data:
+            if trace.showlegend is False:
+                continue
             seen.setdefault(trace.name, set()).add(trace.marker.color)
     assert seen["IS-K"] == {"#D55E00"} and seen["BLA"] == {"#0072B2"}
     assert all(len(c) == 1 for c in seen.values())
@@ -98,13 +100,20 @@ def test_same_group_same_colour_everywhere(ds):
 def test_district_figure_totals_and_highlight(ds, raw):
     fig = figures.district_figure(View(ds, Filters(district=("Mastung",))))
     totals = {}
-    for trace in fig.data:
+    for trace in fig.data[1:]:  # the first trace only keeps every district on the axis
         for d, x in zip(trace.y, trace.x):
             totals[d] = totals.get(d, 0) + x
         opacities = dict(zip(trace.y, trace.marker.opacity))
         assert all(o == (1 if d == "Mastung" else figures.DIMMED) for d, o in opacities.items())
     exploded = raw["district"].str.split(";").explode().str.strip().value_counts()
     assert totals == exploded.to_dict()
+
+
+def test_zero_attack_districts_stay_on_the_axis(ds):
+    fig = figures.district_figure(View(ds, Filters(province=("Balochistan",), group=("IS-K",))))
+    on_axis = set(fig.data[0].y)
+    assert on_axis == set(ds.reference.districts_of(("Balochistan",)))
+    assert list(fig.layout.yaxis.categoryarray)[-1] == "Quetta"  # most attacks on top
 
 
 def test_empty_view_says_so(ds):

@@ -1,0 +1,335 @@
+"""End-to-end browser tests: the real app in Debian's chromium, driven through Playwright.
+
+Every expected number is computed here, independently of the app, from data/*.csv with pandas.
+Waits are on the DOM (Playwright's `expect` retries until the condition holds or times out).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+
+ROOT = Path(__file__).resolve().parent.parent
+INCIDENTS_CSV = ROOT / "data" / "incidents.csv"
+DISTRICTS_CSV = ROOT / "data" / "districts.csv"
+GRAPHS = ("graph-district", "graph-target", "graph-timeline", "graph-map")
+SETTLE_MS = 15_000  # longest wait for one round of callbacks and redraws
+SEEN_REQUESTS: list[tuple[str, str]] = []  # (test name, url) over every page of this module
+
+
+# ---------------------------------------------------------------------- expected values
+@pytest.fixture(scope="module")
+def incidents() -> pd.DataFrame:
+    df = pd.read_csv(INCIDENTS_CSV, parse_dates=["date"])
+    df["districts"] = df["district"].str.split(";").map(lambda ps: [p.strip() for p in ps])
+    return df
+
+
+def in_districts(df: pd.DataFrame, *names: str) -> pd.DataFrame:
+    return df[df["districts"].map(lambda ds: any(d in names for d in ds))]
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query, keep_blank_values=True)
+
+
+def fmt(n) -> str:
+    return f"{int(n):,}"
+
+
+# ---------------------------------------------------------------------- page helpers
+@pytest.fixture(autouse=True)
+def _record_requests(request, page):
+    """Collect every URL this module's pages requested, for the offline test."""
+    yield
+    SEEN_REQUESTS.extend((request.node.name, url) for url in page.requests)
+
+
+def open_app(page, path: str = "/", attacks: str | None = None) -> None:
+    """Load a page and wait until the KPIs and all four charts are drawn."""
+    page.goto(page.base + path)
+    kpi = page.locator("#kpi-attacks")
+    if attacks is None:
+        expect(kpi).not_to_have_text("–", timeout=SETTLE_MS)
+    else:
+        expect(kpi).to_have_text(attacks, timeout=SETTLE_MS)
+    for gid in GRAPHS:
+        expect(page.locator(f"#{gid} .main-svg").first).to_be_attached(timeout=SETTLE_MS)
+
+
+def expect_kpis(page, view: pd.DataFrame) -> None:
+    expect(page.locator("#kpi-attacks")).to_have_text(fmt(len(view)), timeout=SETTLE_MS)
+    expect(page.locator("#kpi-killed")).to_have_text(fmt(view["killed"].sum()))
+    expect(page.locator("#kpi-injured")).to_have_text(fmt(view["injured"].sum()))
+
+
+# JS: the sum of one axis over a chart's drawn traces (all, or the one named `trace`).
+PLOT_SUM = """([gid, axis, trace]) => {
+    const gd = document.querySelector(`#${gid} .js-plotly-plot`);
+    if (!gd || !gd._fullData) return null;
+    return gd._fullData.filter(t => trace === null || t.name === trace)
+        .flatMap(t => Array.from(t[axis] || [])).reduce((a, b) => a + b, 0);
+}"""
+
+
+def plot_sum(page, gid: str, axis: str, trace: str | None = None) -> float | None:
+    return page.evaluate(PLOT_SUM, [gid, axis, trace])
+
+
+def wait_plot_sum(page, gid: str, axis: str, expected: float, trace: str | None = None) -> None:
+    """Wait for a chart to redraw to `expected`, then assert it (with the actual value)."""
+    try:
+        page.wait_for_function(f"([args, want]) => ({PLOT_SUM})(args) === want",
+                               arg=[[gid, axis, trace], float(expected)], timeout=SETTLE_MS)
+    except PlaywrightTimeout:
+        pass  # the assert below reports the value actually drawn
+    assert plot_sum(page, gid, axis, trace) == expected
+
+
+def expect_query(page, expected: dict[str, list[str]]) -> None:
+    try:
+        page.wait_for_url(lambda url: query(url) == expected, timeout=SETTLE_MS)
+    except PlaywrightTimeout:
+        pass  # the assert below reports the URL actually shown
+    assert query(page.url) == expected
+
+
+def bar_centre(page, gid: str, category: str) -> dict:
+    """Centre of the horizontal bar in the row whose y tick reads `category`."""
+    centre = page.evaluate(
+        """([gid, category]) => {
+            const root = document.getElementById(gid);
+            const tick = [...root.querySelectorAll('.ytick text')]
+                .find(t => t.textContent === category);
+            if (!tick) return null;
+            const tb = tick.getBoundingClientRect();
+            const row = tb.top + tb.height / 2;
+            for (const bar of root.querySelectorAll('g.trace.bars .point path')) {
+                const b = bar.getBoundingClientRect();
+                if (b.width > 0 && b.top <= row && row <= b.bottom)
+                    return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+            }
+            return null;
+        }""", [gid, category])
+    assert centre, f"no bar for {category!r} in #{gid}"
+    return centre
+
+
+def click_bar(page, gid: str, category: str) -> None:
+    """Hover, then click, a bar: Plotly's drag layer takes the events, not the bar element."""
+    page.locator(f"#{gid}").scroll_into_view_if_needed()
+    at = bar_centre(page, gid, category)
+    page.mouse.move(at["x"], at["y"])
+    expect(page.locator(f"#{gid} .hoverlayer .hovertext")).to_contain_text(category)
+    page.mouse.click(at["x"], at["y"])
+
+
+def grid_row_count(page) -> int:
+    """Rows the grid holds after its own filtering (the DOM only renders the visible ones)."""
+    return page.evaluate("dash_ag_grid.getApi('grid-incidents').getDisplayedRowCount()")
+
+
+def dropdown_values(page, cid: str) -> list[str]:
+    return page.locator(f"#{cid}-value .dash-dropdown-value-item").all_text_contents()
+
+
+# ---------------------------------------------------------------------- tests
+def test_all_four_charts_draw(page):
+    open_app(page, attacks="126")
+    for gid in ("graph-district", "graph-target", "graph-timeline"):
+        expect(page.locator(f"#{gid} .main-svg").first).to_be_visible()
+        assert page.locator(f"#{gid} g.trace.bars .point path").count() > 0, gid
+    geo = page.locator("#graph-map .geo")
+    expect(geo).to_be_visible()
+    assert geo.locator(".scattergeo path.point").count() > 0
+    outline = geo.locator("g.layer.countries path").first  # drawn from the topojson file
+    expect(outline).to_have_attribute("d", re.compile(".{100}"))
+    assert page.base + "/assets/topojson/asia_50m.json" in page.requests
+    expect(page.locator("#coverage")).to_contain_text("126 incidents")
+
+
+def test_click_district_bar_filters_everything(page, incidents):
+    open_app(page, attacks="126")
+    mastung = in_districts(incidents, "Mastung")
+    n = len(mastung)
+    assert 0 < n < 126
+
+    click_bar(page, "graph-district", "Mastung")
+    expect_kpis(page, mastung)
+    expect(page.locator("#grid-note")).to_have_text(f"{n} incidents in view.")
+    assert query(page.url).get("district") == ["Mastung"]
+    wait_plot_sum(page, "graph-target", "x", n)
+    wait_plot_sum(page, "graph-timeline", "y", mastung["killed"].sum(), trace="Killed")
+    wait_plot_sum(page, "graph-timeline", "y", mastung["injured"].sum(), trace="Injured")
+    assert grid_row_count(page) == n
+    rows = page.locator("#grid-incidents .ag-center-cols-container .ag-row")
+    districts = rows.locator('[col-id="district"]').all_text_contents()
+    assert districts and all("Mastung" in d for d in districts)
+
+    click_bar(page, "graph-district", "Mastung")  # the same bar again clears the filter
+    expect_kpis(page, incidents)
+    assert "district" not in query(page.url)
+
+
+def test_permalink_round_trips(page, incidents):
+    path = "/?group=IS-K&district=Mastung,Quetta&from=2016-01-01&to=2025-06-01"
+    view = in_districts(incidents, "Mastung", "Quetta")
+    view = view[(view["group"] == "IS-K") & view["date"].between("2016-01-01", "2025-06-01")]
+    open_app(page, path, attacks=fmt(len(view)))
+
+    expect_kpis(page, view)
+    assert dropdown_values(page, "filter-group") == ["IS-K"]
+    assert dropdown_values(page, "filter-district") == ["Mastung", "Quetta"]
+    expect(page.locator("#filter-date")).to_have_value("2016-01-01")
+    expect(page.locator("#filter-date-end-date")).to_have_value("2025-06-01")
+    expect(page.locator("#chips .chip")).to_have_count(4)
+    expect(page.locator("#chips .chip-close")).to_have_count(4)
+    expect_query(page, query(path))
+
+
+def test_malformed_url_is_ignored_with_a_notice(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_app(page, "/?group=NOPE&from=2020-13-45&zzz=1&district=<script>alert(1)</script>",
+             attacks="126")
+
+    notice = page.locator("#url-notice")
+    expect(notice).to_be_visible()
+    for item in ("NOPE", "2020-13-45", "zzz", "<script>alert(1)</script>"):
+        expect(notice).to_contain_text(item)
+    assert notice.locator("script").count() == 0
+    for gid in ("graph-district", "graph-target", "graph-timeline"):
+        assert page.locator(f"#{gid} g.trace.bars .point path").count() > 0, gid
+    assert page.locator("#graph-map .scattergeo path.point").count() > 0
+    page.wait_for_load_state("networkidle")
+    assert dialogs == []
+
+
+def test_timeline_box_select_sets_date_range(page, incidents):
+    open_app(page, attacks="126")
+    page.locator("#graph-timeline").scroll_into_view_if_needed()
+    box = page.locator("#graph-timeline .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.35, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.65, y, steps=10)
+    page.mouse.up()
+
+    page.wait_for_url(lambda url: {"from", "to"} <= set(query(url)), timeout=SETTLE_MS)
+    q = query(page.url)
+    lo, hi = q["from"][0], q["to"][0]
+    assert lo < hi
+    view = incidents[incidents["date"].between(lo, hi)]
+    assert 0 < len(view) < 126
+    expect_kpis(page, view)
+    expect(page.locator("#filter-date")).to_have_value(lo)
+    expect(page.locator("#filter-date-end-date")).to_have_value(hi)
+
+
+def test_chip_close_removes_its_filter(page, incidents):
+    isk = incidents[incidents["group"] == "IS-K"]
+    open_app(page, "/?group=IS-K", attacks=fmt(len(isk)))
+    expect(page.locator("#chips .chip")).to_have_count(1)
+    with page.expect_response(lambda r: "/_dash-update-component" in r.url) as response:
+        page.locator("#chips .chip-close").click()
+    assert response.value.ok, f"callback answered HTTP {response.value.status}"
+    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect_query(page, {})
+    assert dropdown_values(page, "filter-group") == []
+
+
+def test_reset_clears_every_filter(page, incidents):
+    bal = incidents[(incidents["province"] == "Balochistan") & (incidents["killed"] >= 5)
+                    & (incidents["date"] >= "2020-01-01")]
+    open_app(page, "/?province=Balochistan&min_killed=5&period=month&from=2020-01-01",
+             attacks=fmt(len(bal)))
+    expect(page.locator("#chips .chip")).to_have_count(3)
+    page.locator("#reset").click()
+    expect_kpis(page, incidents)
+    expect_query(page, {})
+    expect(page.locator("#chips")).to_have_text("No filters: all incidents.")
+    assert dropdown_values(page, "filter-province") == []
+    expect(page.locator("#filter-min-killed")).to_have_value("")
+    expect(page.locator("#filter-date")).to_have_value("")
+    expect(page.locator("#filter-period input[value=year]")).to_be_checked()
+
+
+def test_grid_row_opens_modal_with_all_sources(page, incidents):
+    open_app(page, attacks="126")
+    expect(page.locator("#grid-note")).to_have_text("126 incidents in view.")
+    assert grid_row_count(page) == 126
+    rows = page.locator("#grid-incidents .ag-center-cols-container .ag-row")
+    expect(rows.first).to_be_visible()
+    sources = incidents.set_index("incident_id")["source_urls"].map(
+        lambda cell: [u.strip() for u in cell.split("|") if u.strip()])
+    shown = [r.get_attribute("row-id") for r in rows.all()]
+    incident = max(shown, key=lambda i: len(sources[i]))  # the most-sourced visible row
+    assert len(sources[incident]) >= 2
+
+    page.locator(f'#grid-incidents .ag-row[row-id="{incident}"] [col-id="date"]').click()
+    expect(page.locator("#incident-modal")).to_be_visible()
+    expect(page.locator("#incident-title")).to_have_text(incident)
+    links = page.locator("#incident-detail a")
+    expect(links).to_have_count(len(sources[incident]))
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert hrefs == sources[incident]
+    assert all(h.startswith(("http://", "https://")) for h in hrefs)
+
+
+def test_province_lists_all_its_districts(page, incidents):
+    gazetteer = pd.read_csv(DISTRICTS_CSV)
+    balochistan = sorted(gazetteer.loc[gazetteer["province"] == "Balochistan", "district"])
+    assert len(balochistan) == 36
+    view = incidents[incidents["province"] == "Balochistan"]
+    open_app(page, "/?province=Balochistan", attacks=fmt(len(view)))
+
+    links = view["districts"].map(lambda ds: sum(d in balochistan for d in ds)).sum()
+    wait_plot_sum(page, "graph-district", "x", links)  # an attack counts in each district
+    page.locator("#filter-district").click()
+    options = page.locator("[role=listbox] [role=option]")
+    expect(options).to_have_count(36)
+    assert sorted(options.all_text_contents()) == balochistan
+    page.keyboard.press("Escape")
+
+    axis = page.evaluate(
+        """() => {
+            const ax = document.querySelector('#graph-district .js-plotly-plot')
+                ._fullLayout.yaxis;
+            const cats = Array.from(ax.categoryarray || []);
+            const [lo, hi] = [Math.min(...ax.range), Math.max(...ax.range)];
+            return {categories: cats,
+                    shown: cats.filter(c => lo < ax.d2c(c) && ax.d2c(c) < hi),
+                    ticks: [...document.querySelectorAll('#graph-district .ytick text')]
+                        .map(t => t.textContent)};
+        }""")
+    assert sorted(axis["categories"]) == balochistan
+    assert set(axis["ticks"]) <= set(balochistan)
+    assert sorted(axis["shown"]) == balochistan, \
+        f"not on the chart: {sorted(set(balochistan) - set(axis['shown']))}"
+
+
+def test_charts_use_the_briefing_look(page):
+    from dashboard.figures import BRIEFING
+    font = BRIEFING["layout"]["font"]
+    open_app(page, attacks="126")
+    for gid in GRAPHS:
+        drawn = page.evaluate(
+            "gid => document.querySelector(`#${gid} .js-plotly-plot`)._fullLayout.font",
+            gid)
+        assert (drawn["size"], drawn["family"]) == (font["size"], font["family"]), gid
+
+
+def test_offline_no_request_leaves_the_app(page):
+    """Over every page load of this module (and one more here), nothing left the app."""
+    open_app(page, "/?province=Balochistan&period=month", attacks=None)
+    page.wait_for_load_state("networkidle")
+    seen = SEEN_REQUESTS + [("test_offline_no_request_leaves_the_app", u)
+                            for u in page.requests]
+    assert seen
+    foreign = [(test, url) for test, url in seen
+               if not url.startswith((page.base + "/", "data:", "blob:", "about:"))]
+    assert foreign == []
