@@ -7,8 +7,11 @@ For each size it writes synthetic incidents (bench/synthetic.py: clearly marked,
 real) to a Parquet file, starts `python -m dashboard --data FILE` on a free loopback port, and
 prints one table row per measure:
 - load: seconds from start to /healthz answering, and server RSS after loading;
-- pandas: the filtering and aggregations of one update (totals, by district, by target, over
-  time, map points), run in this process on the same data;
+- pandas: the same filtering and aggregations written as plain pandas (boolean masks, isin,
+  groupby): the totals, attacks by district and group, by target and group, and killed and
+  injured per period, on the same data in this process;
+- app aggregation: the app's own filtering and aggregation code (dashboard.aggregate) for the
+  same view, in this process: what the update spends on data before drawing;
 - update: the same view's render callback (4 figures, KPIs, chips) over HTTP, median and p95;
 - ratio: update median / pandas median; response size: the largest update response;
 - table: the incident-table callback for the same views (capped rows), median and size.
@@ -24,6 +27,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +51,39 @@ VIEWS = [
 ]
 
 
+def bare_pandas_update(frame: pd.DataFrame, links: pd.DataFrame, f: Filters) -> None:
+    """What one update computes, in plain pandas: filter, then group and count."""
+    def keep(ignore=()):
+        m = pd.Series(True, index=frame.index)
+        if "date" not in ignore:
+            if f.date_from:
+                m &= frame["date"] >= pd.Timestamp(f.date_from)
+            if f.date_to:
+                m &= frame["date"] <= pd.Timestamp(f.date_to)
+        for name, column in (("province", "province"), ("group", "group"),
+                             ("attribution", "attribution"), ("target_type", "target_type"),
+                             ("attack_type", "attack_type")):
+            if getattr(f, name) and name not in ignore:
+                m &= frame[column].isin(getattr(f, name))
+        if f.district and "district" not in ignore:
+            m &= frame.index.isin(links.loc[links["district"].isin(f.district), "row"])
+        if f.min_killed:
+            m &= frame["killed"] >= f.min_killed
+        return m.fillna(False)
+    view = frame[keep()]
+    view[["killed", "injured"]].sum()
+    view[["killed", "injured"]].isna().sum()
+    rows = frame[keep(("district",))]
+    linked = links[links["row"].isin(rows.index)].join(frame["group"], on="row")
+    linked.groupby(["district", "group"], observed=True).size()
+    frame[keep(("target_type",))].groupby(["target_type", "group"], observed=True).size()
+    timeline = frame[keep(("date",))]
+    period = timeline["date"].dt.to_period("Y" if f.period == "year" else "M")
+    timeline.groupby(period)[["killed", "injured"]].agg(["sum", "count", "size"])
+
+
 def pandas_update(ds, f: Filters) -> None:
-    """The filtering and aggregations of one render, on a fresh View (no memo carried over)."""
+    """The app's own aggregation for one render, on a fresh View (no memo carried over)."""
     v = aggregate.View(ds, f)
     aggregate.totals(v)
     aggregate.by_district(v)
@@ -94,11 +129,13 @@ def measure(size: int, repeats: int, workdir: Path) -> list[tuple[str, str]]:
 
         cb = DashCallbacks(post, lambda p: session.get(base + p, timeout=60).content)
         ds = load_dataset([path])
-        pandas_t, update_t, table_t, sizes, table_sizes = [], [], [], [], []
+        frame, links = ds.incidents, ds.links
+        pandas_t, app_t, update_t, table_t, sizes, table_sizes = [], [], [], [], [], []
         for f in VIEWS:
             values = {"filters.data": f.as_dict()}
             cb.call("kpi-attacks.children", values, ["filters.data"])  # warm
-            pandas_t += timed(lambda: pandas_update(ds, f), repeats)
+            pandas_t += timed(lambda: bare_pandas_update(frame, links, f), repeats)
+            app_t += timed(lambda: pandas_update(ds, f), repeats)
 
             def update():
                 sizes.append(cb.call("kpi-attacks.children", values, ["filters.data"])[1])
@@ -118,6 +155,7 @@ def measure(size: int, repeats: int, workdir: Path) -> list[tuple[str, str]]:
         ("load to ready (s)", f"{ready:.1f}"),
         ("server RSS after load (MB)", f"{rss:.0f}"),
         ("pandas update median / p95 (ms)", f"{pm * ms:.1f} / {p95(pandas_t) * ms:.1f}"),
+        ("app aggregation median (ms)", f"{statistics.median(app_t) * ms:.1f}"),
         ("HTTP update median / p95 (ms)", f"{um * ms:.1f} / {p95(update_t) * ms:.1f}"),
         ("ratio HTTP / pandas (median)", f"{um / pm:.2f}"),
         ("update response max (KB)", f"{max(sizes) / 1024:.1f}"),

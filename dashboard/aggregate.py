@@ -42,74 +42,67 @@ class Totals:
 
 
 def totals(v: View) -> Totals:
-    keep = v.mask()
-    inc = v.ds.incidents
-    killed = inc["killed"].to_numpy(dtype="float64", na_value=np.nan)[keep]
-    injured = inc["injured"].to_numpy(dtype="float64", na_value=np.nan)[keep]
+    a, keep = v.ds.arrays, v.mask()
+    unknown_k, unknown_i = a["killed_unknown"][keep], a["injured_unknown"][keep]
     return Totals(
         attacks=int(keep.sum()),
-        killed=int(np.nansum(killed)),
-        injured=int(np.nansum(injured)),
-        unknown_killed=int(np.isnan(killed).sum()),
-        unknown_injured=int(np.isnan(injured).sum()),
-        unknown_any=int((np.isnan(killed) | np.isnan(injured)).sum()),
+        killed=int(a["killed_known"][keep].sum()),
+        injured=int(a["injured_known"][keep].sum()),
+        unknown_killed=int(unknown_k.sum()),
+        unknown_injured=int(unknown_i.sum()),
+        unknown_any=int(np.count_nonzero(unknown_k + unknown_i)),
     )
 
 
-def _codes(series: pd.Series) -> np.ndarray:
-    return series.cat.codes.to_numpy().astype(np.int64)
-
-
 def by_district(v: View) -> pd.DataFrame:
-    """Attacks per (district, group), ignoring the district filter itself.
+    """Attacks per district (rows) and group (columns), ignoring the district filter itself.
 
-    With provinces selected, every gazetteer district of those provinces is listed (zero
-    included); otherwise only districts with at least one attack in the view.
-    Columns: district, province, group, attacks; plus a 'total' per district.
+    Rows are sorted by total attacks, most first. With provinces selected, every gazetteer
+    district of those provinces is listed (zero included); otherwise only districts with at
+    least one attack in the view.
     """
     return v.memo("by_district", lambda: _by_district(v.ds, v.f, v.mask(("district",))))
 
 
 def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
-    links, inc = ds.links, ds.incidents
-    rows = links["row"].to_numpy()
+    a = ds.arrays
+    rows = a["link_row"]
     hit = keep[rows]
-    districts = links["district"].cat.categories.astype(object)
-    groups = inc["group"].cat.categories.astype(object)
-    d_codes = _codes(links["district"])[hit]
-    g_codes = _codes(inc["group"])[rows[hit]]
-    counts = np.bincount(d_codes * len(groups) + g_codes,
-                         minlength=len(districts) * len(groups)).reshape(len(districts), len(groups))
-    table = pd.DataFrame(counts, index=pd.Index(districts, name="district"), columns=groups)
+    table = _crosstab(a["link_district"][hit], a["group"][rows[hit]],
+                      ds.links["district"].cat.categories, ds.incidents["group"].cat.categories,
+                      "district")
     if f.province:
         listed = ds.reference.districts_of(f.province)
         table = table.reindex(sorted(set(listed) | set(table.index[table.sum(axis=1) > 0])),
                               fill_value=0)
-    else:
-        table = table[table.sum(axis=1) > 0]
-    long = table.reset_index().melt(id_vars="district", var_name="group", value_name="attacks")
-    total = table.sum(axis=1)
-    long["total"] = long["district"].map(total).astype(int)
-    gaz = ds.reference.districts["province"]
-    long["province"] = long["district"].map(gaz).fillna("")
-    return long.sort_values(["total", "district"], ascending=[False, True], kind="stable")
+    return _most_first(table, keep_zero=bool(f.province))
 
 
 def by_target(v: View) -> pd.DataFrame:
-    """Attacks per (target_type, group), ignoring the target filter itself."""
+    """Attacks per target type (rows, most first) and group (columns), ignoring the target
+    filter itself."""
     keep = v.mask(("target_type",))
-    inc = v.ds.incidents
-    targets = inc["target_type"].cat.categories.astype(object)
-    groups = inc["group"].cat.categories.astype(object)
-    code = _codes(inc["target_type"])[keep] * len(groups) + _codes(inc["group"])[keep]
-    counts = np.bincount(code, minlength=len(targets) * len(groups)).reshape(len(targets),
-                                                                            len(groups))
-    table = pd.DataFrame(counts, index=pd.Index(targets, name="target_type"), columns=groups)
-    table = table[table.sum(axis=1) > 0]
-    long = table.reset_index().melt(id_vars="target_type", var_name="group",
-                                    value_name="attacks")
-    long["total"] = long["target_type"].map(table.sum(axis=1)).astype(int)
-    return long.sort_values(["total", "target_type"], ascending=[False, True], kind="stable")
+    a, inc = v.ds.arrays, v.ds.incidents
+    table = _crosstab(a["target_type"][keep], a["group"][keep],
+                      inc["target_type"].cat.categories, inc["group"].cat.categories,
+                      "target_type")
+    return _most_first(table, keep_zero=False)
+
+
+def _crosstab(row_codes, col_codes, rows, cols, name: str) -> pd.DataFrame:
+    """Counts of (row, column) category-code pairs, by bincount."""
+    counts = np.bincount(row_codes * len(cols) + col_codes,
+                         minlength=len(rows) * len(cols)).reshape(len(rows), len(cols))
+    return pd.DataFrame(counts, index=pd.Index(rows.astype(object), name=name),
+                        columns=pd.Index(cols.astype(object), name="group"))
+
+
+def _most_first(table: pd.DataFrame, keep_zero: bool) -> pd.DataFrame:
+    totals = table.to_numpy().sum(axis=1)
+    if not keep_zero:
+        table, totals = table[totals > 0], totals[totals > 0]
+    order = np.lexsort((table.index.to_numpy(), -totals))  # most first, then by name
+    return table.iloc[order]
 
 
 def over_time(v: View) -> pd.DataFrame:
@@ -119,44 +112,54 @@ def over_time(v: View) -> pd.DataFrame:
     Periods with no attack inside the data's span are listed as zero.
     """
     keep = v.mask(("date",))
-    inc = v.ds.incidents
-    dates = inc["date"].to_numpy()[keep]
-    if not len(dates):
+    a = v.ds.arrays
+    index = a["year" if v.f.period == "year" else "month"][keep]
+    unit = "Y" if v.f.period == "year" else "M"
+    if not len(index):
         return pd.DataFrame(columns=["period", "attacks", "killed", "injured",
                                      "unknown_killed", "unknown_injured"])
-    unit = "Y" if v.f.period == "year" else "M"
-    index = dates.astype(f"datetime64[{unit}]").astype("int64")
     lo, hi = index.min(), index.max()
     slot = index - lo
     size = int(hi - lo + 1)
-    killed = inc["killed"].to_numpy(dtype="float64", na_value=np.nan)[keep]
-    injured = inc["injured"].to_numpy(dtype="float64", na_value=np.nan)[keep]
+
+    def per_period(column: str | None) -> np.ndarray:
+        weights = None if column is None else a[column][keep]
+        return np.bincount(slot, weights=weights, minlength=size).astype(np.int64)
+
     out = pd.DataFrame({
         "period": (np.arange(lo, hi + 1).astype(f"datetime64[{unit}]")
                    .astype("datetime64[ns]")),
-        "attacks": np.bincount(slot, minlength=size),
-        "killed": np.bincount(slot, weights=np.nan_to_num(killed), minlength=size).astype(int),
-        "injured": np.bincount(slot, weights=np.nan_to_num(injured), minlength=size).astype(int),
-        "unknown_killed": np.bincount(slot, weights=np.isnan(killed), minlength=size).astype(int),
-        "unknown_injured": np.bincount(slot, weights=np.isnan(injured),
-                                       minlength=size).astype(int),
+        "attacks": per_period(None),
+        "killed": per_period("killed_known"),
+        "injured": per_period("injured_known"),
+        "unknown_killed": per_period("killed_unknown"),
+        "unknown_injured": per_period("injured_unknown"),
     })
     return out
 
 
 def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Bubbles: attacks per (district, group) at the district HQ, ignoring the district filter.
+    """One bubble per district at its headquarters, ignoring the district filter itself.
 
-    Returns (points with latitude/longitude, districts that have attacks but no coordinates).
+    Columns: district, attacks (all groups), main_group (the group with most attacks there;
+    ties go to the first in the data's group order), breakdown (e.g. 'IS-K 17, BLA 3'),
+    latitude, longitude. Returns (located points, districts with attacks but no coordinates).
     """
-    table = by_district(v)
-    table = table[table["attacks"] > 0]
-    gaz = v.ds.reference.districts[["latitude", "longitude"]]
-    table = table.join(gaz, on="district")
-    located = table["latitude"].notna()
-    unplaced = (table[~located].groupby("district", observed=True)["attacks"].sum()
-                .reset_index())
-    return table[located].reset_index(drop=True), unplaced
+    wide = by_district(v)
+    counts = wide.to_numpy()
+    totals = counts.sum(axis=1)
+    groups = wide.columns.to_numpy(dtype=object)
+    table = pd.DataFrame({
+        "district": wide.index.to_numpy(dtype=object),
+        "attacks": totals,
+        "main_group": groups[counts.argmax(axis=1)] if len(groups) else [],
+        "breakdown": [", ".join(f"{g} {n}" for g, n in zip(groups[row > 0], row[row > 0]))
+                      for row in counts],
+    })[totals > 0]
+    table = table.join(v.ds.reference.districts[["latitude", "longitude"]], on="district")
+    located = table["latitude"].notna().to_numpy()
+    return (table[located].reset_index(drop=True),
+            table.loc[~located, ["district", "attacks"]].reset_index(drop=True))
 
 
 def incidents(v: View) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 
@@ -484,24 +485,56 @@ class Dataset:
         return cls(result.incidents, district_links(result.incidents),
                    ref or load_reference(), result)
 
-    @property
+    # Numpy views of the columns, computed once: every update filters and counts on these.
+    @cached_property
     def as_of(self) -> date | None:
         """Date of the newest incident."""
-        if "_as_of" not in self.__dict__:
-            newest = self.incidents["date"].max() if len(self.incidents) else None
-            self.__dict__["_as_of"] = newest.date() if newest is not None else None
-        return self.__dict__["_as_of"]
+        return self.incidents["date"].max().date() if len(self.incidents) else None
+
+    @cached_property
+    def arrays(self) -> dict[str, np.ndarray]:
+        inc = self.incidents
+        dates = inc["date"].to_numpy()
+        out = {
+            "date": dates.astype("int64"),
+            "year": dates.astype("datetime64[Y]").astype("int64"),
+            "month": dates.astype("datetime64[M]").astype("int64"),
+            "killed": inc["killed"].to_numpy(dtype="float64", na_value=np.nan),
+            "injured": inc["injured"].to_numpy(dtype="float64", na_value=np.nan),
+            "link_row": self.links["row"].to_numpy(),
+            "link_district": self.links["district"].cat.codes.to_numpy().astype(np.int64),
+        }
+        for column in ("province", "group", "attribution", "target_type", "attack_type",
+                       "collection"):
+            out[column] = inc[column].cat.codes.to_numpy().astype(np.int64)
+        for column in ("killed", "injured"):  # known values (unknown as 0) and unknown flags
+            unknown = np.isnan(out[column])
+            out[f"{column}_known"] = np.where(unknown, 0.0, out[column])
+            out[f"{column}_unknown"] = unknown.astype("float64")
+        return out
+
+    def isin(self, column: str, values) -> np.ndarray:
+        """Rows whose categorical `column` is one of `values`, through the category codes."""
+        series = self.links["district"] if column == "link_district" else self.incidents[column]
+        categories = series.cat.categories
+        lut = np.zeros(len(categories) + 1, dtype=bool)  # code -1 (missing) -> last, False
+        found = categories.get_indexer(list(values))
+        lut[found[found >= 0]] = True
+        return lut[self.arrays[column]]
 
     def rows_in_districts(self, districts) -> np.ndarray:
-        hit = self.links["district"].isin(list(districts)).to_numpy()
+        hit = self.isin("link_district", districts)
         keep = np.zeros(len(self.incidents), dtype=bool)
-        keep[self.links["row"].to_numpy()[hit]] = True
+        keep[self.arrays["link_row"][hit]] = True
         return keep
 
     def values(self, column: str) -> list[str]:
         """The values of a column present in the data (district: every linked district)."""
-        series = self.links["district"] if column == "district" else self.incidents[column]
-        return sorted(str(v) for v in series.dropna().unique())
+        memo = self.__dict__.setdefault("_values", {})
+        if column not in memo:
+            series = self.links["district"] if column == "district" else self.incidents[column]
+            memo[column] = sorted(str(v) for v in series.dropna().unique())
+        return memo[column]
 
 
 def load_dataset(paths=DEFAULT_DATA) -> Dataset:

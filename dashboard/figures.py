@@ -38,9 +38,9 @@ def group_colour(group: str) -> str:
 def _span(v: View) -> str:
     """The years the view covers: the date filter, else the span of the matching incidents."""
     f = v.f
-    dates = v.ds.incidents["date"][v.mask(("date",))]
-    lo = f.date_from.year if f.date_from else (dates.min().year if len(dates) else None)
-    hi = f.date_to.year if f.date_to else (dates.max().year if len(dates) else None)
+    years = v.ds.arrays["year"][v.mask(("date",))] + 1970
+    lo = f.date_from.year if f.date_from else (int(years.min()) if len(years) else None)
+    hi = f.date_to.year if f.date_to else (int(years.max()) if len(years) else None)
     if lo is None:
         return ""
     return str(lo) if lo == hi else f"{lo}-{hi}"
@@ -134,27 +134,31 @@ def _int_axis(title_text: str, top: int) -> dict:
     return dict(title=dict(text=title_text), rangemode="tozero", tick0=0, dtick=step)
 
 
-def _bars(table, category: str, selected: tuple[str, ...], outline: bool) -> list[dict]:
-    """Horizontal bars per group; unselected categories dimmed when some are selected.
+def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
+    """Horizontal bars, one trace per group (column of `table`), categories as rows.
 
-    A first, invisible trace carries every category, so zero-attack rows stay on the axis.
+    A first, invisible trace carries every category, so zero-attack rows stay on the axis;
+    unselected categories are dimmed when some are selected.
     """
-    order = table[category].unique().tolist()
-    traces = [dict(type="bar", orientation="h", y=order, x=np.zeros(len(order), dtype=int),
-                   showlegend=False, hoverinfo="skip", marker=dict(opacity=0))]
-    for group, part in table.groupby("group", sort=True, observed=True):
-        part = part[part["attacks"] > 0]  # zero segments draw nothing
-        if part.empty:
+    names = table.index.to_numpy(dtype=object)
+    traces = [dict(type="bar", orientation="h", y=names.tolist(),
+                   x=[0] * len(names), showlegend=False, hoverinfo="skip",
+                   marker=dict(opacity=0))]
+    chosen_all = np.isin(names, list(selected)) if selected else None
+    for group in table.columns:
+        counts = table[group].to_numpy()
+        nz = counts > 0
+        if not nz.any():
             continue
         marker = dict(color=group_colour(str(group)))
-        if selected:
-            chosen = part[category].isin(selected).to_numpy()
-            marker["opacity"] = np.where(chosen, 1.0, DIMMED)
+        if chosen_all is not None:
+            chosen = chosen_all[nz]
+            marker["opacity"] = np.where(chosen, 1.0, DIMMED).tolist()
             if outline:
-                marker["line"] = dict(width=np.where(chosen, 2, 0), color=HIGHLIGHT)
+                marker["line"] = dict(width=np.where(chosen, 2, 0).tolist(), color=HIGHLIGHT)
         traces.append(dict(
-            type="bar", name=str(group), orientation="h", y=part[category].tolist(),
-            x=part["attacks"].to_numpy(), marker=marker,
+            type="bar", name=str(group), orientation="h", y=names[nz].tolist(),
+            x=counts[nz].tolist(), marker=marker,
             hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>"))
     return traces
 
@@ -164,34 +168,34 @@ def district_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
     f = v.f
     table = aggregate.by_district(v)
-    order = table["district"].unique().tolist()
-    top = int(table["total"].max()) if len(table) else 1
+    order = table.index.tolist()
+    top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event", height=max(460, 150 + 22 * len(order)),
         yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
                    automargin=True),
         xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
     )
-    return _figure(_bars(table, "district", f.district, outline=True), layout, v,
+    return _figure(_bars(table, f.district, outline=True), layout, v,
                    "attacks by district", base_url,
-                   None if table["attacks"].any() else NO_MATCH)
+                   None if table.to_numpy().any() else NO_MATCH)
 
 
 def target_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by target type, stacked by group; selected types highlighted."""
     f = v.f
     table = aggregate.by_target(v)
-    order = table["target_type"].unique().tolist()
-    top = int(table["total"].max()) if len(table) else 1
+    order = table.index.tolist()
+    top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event",
         yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
                    automargin=True),
         xaxis=_int_axis("Attacks", top),
     )
-    return _figure(_bars(table, "target_type", f.target_type, outline=False), layout, v,
+    return _figure(_bars(table, f.target_type, outline=False), layout, v,
                    "attacks by target type", base_url,
-                   None if table["attacks"].any() else NO_MATCH)
+                   None if table.to_numpy().any() else NO_MATCH)
 
 
 def timeline_figure(v: View, base_url: str = "") -> go.Figure:
@@ -204,8 +208,8 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
         traces.append(dict(
-            type="bar", name=label, x=periods, y=table[column].to_numpy(), marker_color=colour,
-            customdata=table[["attacks", f"unknown_{column}"]].to_numpy(),
+            type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
+            customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
                            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
     layout = dict(barmode="group", dragmode="select", selectdirection="h",
@@ -222,27 +226,31 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
 
 
 def map_figure(v: View, base_url: str = "") -> go.Figure:
-    """Bubbles at district headquarters, sized by attacks and coloured by group."""
+    """Bubbles at district headquarters, sized by attacks and coloured by the district's main
+    group; the hover lists every group's attacks there."""
     f = v.f
     points, unplaced = aggregate.map_points(v)
     biggest = max(int(points["attacks"].max()) if len(points) else 1, 1)
     traces = []
-    for group, part in points.groupby("group", sort=True, observed=True):
+    for group, part in points.groupby("main_group", sort=True):
         line = dict(color="white", width=1)
         if f.district:
             chosen = part["district"].isin(f.district).to_numpy()
             line = dict(color=np.where(chosen, HIGHLIGHT, "white").tolist(),
-                        width=np.where(chosen, 3, 1))
+                        width=np.where(chosen, 3, 1).tolist())
         traces.append(dict(
-            type="scattergeo", name=str(group), lat=part["latitude"].to_numpy(float),
-            lon=part["longitude"].to_numpy(float), customdata=part["district"].tolist(),
-            text=part["attacks"].to_numpy(),
-            marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5).round(1),
-                        color=group_colour(str(group)), opacity=0.75, line=line),
-            hovertemplate="%{customdata}: %{text} attacks (" + str(group) + ")<extra></extra>"))
+            type="scattergeo", name=str(group), lat=part["latitude"].astype(float).tolist(),
+            lon=part["longitude"].astype(float).tolist(), customdata=part["district"].tolist(),
+            text=part["breakdown"].tolist(),
+            marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5)
+                        .round(1).tolist(),
+                        color=group_colour(str(group)), opacity=0.8, line=line),
+            hovertemplate="%{customdata}: %{text}<extra></extra>"))
     lon_range, lat_range = _extent(points)
     layout = dict(
         clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=92),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right",
+                    title=dict(text="Colour: group with most attacks in the district")),
         geo=dict(scope="asia", resolution=50, projection=dict(type="mercator"),
                  lonaxis=dict(range=lon_range), lataxis=dict(range=lat_range),
                  showcountries=True, countrycolor="#888888", showcoastlines=True,

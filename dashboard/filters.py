@@ -201,13 +201,13 @@ def mask(dataset, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
     A chart ignores its own dimension so that it keeps showing the alternatives to click;
     it highlights the selected values instead.
     """
-    inc = dataset.incidents
-    keep = np.ones(len(inc), dtype=bool)
+    arrays = dataset.arrays
+    keep = np.ones(len(dataset.incidents), dtype=bool)
     if "date" not in ignore:
         if filters.date_from:
-            keep &= (inc["date"] >= pd.Timestamp(filters.date_from)).to_numpy()
+            keep &= arrays["date"] >= pd.Timestamp(filters.date_from).value
         if filters.date_to:
-            keep &= (inc["date"] <= pd.Timestamp(filters.date_to)).to_numpy()
+            keep &= arrays["date"] <= pd.Timestamp(filters.date_to).value
     for name, (_, column) in MULTI.items():
         values = getattr(filters, name)
         if not values or name in ignore:
@@ -215,7 +215,7 @@ def mask(dataset, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
         if name == "district":
             keep &= dataset.rows_in_districts(values)
         else:
-            keep &= inc[column].isin(values).to_numpy()
+            keep &= dataset.isin(column, values)
     if filters.min_killed and "min_killed" not in ignore:
-        keep &= (inc["killed"] >= filters.min_killed).fillna(False).to_numpy(dtype=bool)
+        keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
     return keep

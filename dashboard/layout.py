@@ -19,7 +19,7 @@ CONTROLS = {
     "filter-target": "target_type",
     "filter-attack": "attack_type",
 }
-GRID_LIMIT = 500  # newest rows sent to the table; the export has them all
+GRID_LIMIT = 300  # newest rows sent to the table (keeps the response under 100 KB)
 
 
 def graph_config(topojson_url: str, name: str) -> dict:
