@@ -22,6 +22,36 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if rejecting or result.rejected else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .data import Dataset
+    from .export import ExportError, write_pack
+    from .filters import Filters
+
+    result = load_files(args.data)
+    for message in result.file_errors:
+        print(f"error: {message}", file=sys.stderr)
+    if result.file_errors and not result.accepted:
+        return 2
+    ds = Dataset.from_result(result)
+    data_values = {name: ds.values(name) for name in ("group", "target_type", "attack_type")}
+    filters, notices = Filters.from_query(args.query, ds.reference, data_values)
+    for notice in notices:
+        print(f"warning: {notice}", file=sys.stderr)
+    try:
+        pack = write_pack(ds, filters, args.out, args.base_url.rstrip("/"))
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for path in pack.files:
+        print(path)
+    if pack.incidents == 0:
+        print("error: no incident matches this view; the pack was written and says it is "
+              "empty", file=sys.stderr)
+        return 1
+    print(f"{pack.incidents} incidents; {len(pack.files)} files in {args.out}", file=sys.stderr)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     os.environ["DASHBOARD_DATA"] = os.pathsep.join(args.data)
@@ -49,9 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--debug", action="store_true", help="Dash debug mode (never in production)")
     check = sub.add_parser("validate", help="check incident files and report every problem")
     check.add_argument("paths", nargs="+", metavar="PATH")
+    pack = sub.add_parser("export", help="write the briefing pack of one view")
+    pack.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    pack.add_argument("--query", default="", metavar="QUERY",
+                      help="the view, as in the page's URL, e.g. 'group=IS-K&district=Mastung'")
+    pack.add_argument("--data", nargs="+", default=[str(p) for p in DEFAULT_DATA],
+                      metavar="PATH")
+    pack.add_argument("--base-url", default="http://127.0.0.1:8050",
+                      help="where the dashboard is served, for the view link in the footers")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "export":
+        return _export(args)
     return _serve(args)
 
 

@@ -5,17 +5,21 @@ the Filters value; the controls and the URL mirror it; every output is a functio
 """
 from __future__ import annotations
 
+import logging
+import tempfile
 from dataclasses import replace
 from datetime import date
 
-from dash import ALL, Input, Output, State, ctx, html, no_update
 import dash_bootstrap_components as dbc
+import flask
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from . import aggregate, figures
+from . import aggregate, export, figures
 from .filters import Filters
-from .layout import CONTROLS, GRAPH_IDS, GRID_LIMIT, source_links_markdown
+from .layout import CONTROLS, GRAPH_IDS, GRID_LIMIT, graph_config, source_links_markdown
 from .reference import split_list
 
+log = logging.getLogger("dashboard")
 CLICK_DIMENSION = {GRAPH_IDS["district"]: "district", GRAPH_IDS["map"]: "district",
                    GRAPH_IDS["target"]: "target_type"}
 
@@ -83,7 +87,16 @@ def _day(value) -> date | None:
         return None
 
 
+def base_url() -> str:
+    """The address the page was served from, for the view links in figure footers."""
+    try:
+        return flask.request.host_url.rstrip("/")
+    except RuntimeError:  # outside a request
+        return ""
+
+
 def register(app, ds) -> None:
+    topojson_url = app.get_asset_url("topojson/")
     control_inputs = [Input(cid, "value") for cid in CONTROLS]
 
     @app.callback(
@@ -138,6 +151,7 @@ def register(app, ds) -> None:
 
     @app.callback(
         *[Output(gid, "figure") for gid in GRAPH_IDS.values()],
+        *[Output(gid, "config") for gid in GRAPH_IDS.values()],
         Output("kpi-attacks", "children"),
         Output("kpi-killed", "children"),
         Output("kpi-injured", "children"),
@@ -152,11 +166,12 @@ def register(app, ds) -> None:
     def render(stored):
         f = Filters.from_dict(stored)
         view = aggregate.View(ds, f)
-        figs = [figures.CHARTS[name](view) for name in GRAPH_IDS]
+        figs = [figures.CHARTS[name](view, base_url()) for name in GRAPH_IDS]
+        configs = [graph_config(topojson_url, f"{name}_{export.slug(f)}") for name in GRAPH_IDS]
         t = aggregate.totals(view)
         districts = ds.reference.districts_of(f.province)
         return (
-            *figs,
+            *figs, *configs,
             f"{t.attacks:,}", f"{t.killed:,}", f"{t.injured:,}", f"{t.unknown_any:,}",
             f"+ {t.unknown_killed} attacks with killed unknown" if t.unknown_killed else
             "known figures",
@@ -179,6 +194,26 @@ def register(app, ds) -> None:
                 f"Showing the {GRID_LIMIT:,} newest of {len(view):,} incidents in view; "
                 "narrow the filters to see the rest.")
         return grid_rows(shown), note
+
+    @app.callback(
+        Output("download-pack", "data"),
+        Output("export-status", "children"),
+        Input("export-pack", "n_clicks"),
+        State("filters", "data"),
+        prevent_initial_call=True,
+        running=[(Output("export-pack", "disabled"), True, False)],
+    )
+    def pack(_clicks, stored):
+        f = Filters.from_dict(stored)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                data, name = export.zip_pack(ds, f, tmp, base_url())
+        except export.ExportError as exc:
+            log.error("briefing pack failed: %s", exc)
+            return no_update, f"Could not make the pack: {exc}"
+        empty = " (the view is empty; the pack says so)" if aggregate.totals(
+            aggregate.View(ds, f)).attacks == 0 else ""
+        return dcc.send_bytes(data, name), f"Downloaded {name}{empty}"
 
     @app.callback(
         Output("incident-modal", "is_open"),

@@ -25,6 +25,7 @@ KILLED_COLOUR, INJURED_COLOUR, ATTACKS_COLOUR = "#D55E00", "#E69F00", "#0072B2"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
+FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ticks and title
 PAKISTAN = (23.5, 37.2, 60.8, 77.9)  # lat and lon bounds of the default map frame
 MAP_PAD, MIN_SPAN = 1.5, 6.0  # degrees around the bubbles; smallest frame
 MAP_ASPECT = 1.8  # longitude span per latitude span, so the map fills a wide frame
@@ -100,7 +101,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
             message: str | None = None) -> go.Figure:
     """Assemble one validated figure: the chart's traces and layout inside the briefing frame."""
     annotations = [dict(text=footer(v, base_url), showarrow=False, xref="paper",
-                        yref="paper", x=0, y=0, yshift=-58, xanchor="left", yanchor="top",
+                        yref="paper", x=0, y=0, yshift=-FOOTER_GAP, xanchor="left", yanchor="top",
                         font=dict(size=11, color="#555555"), align="left")]
     annotations += layout.pop("annotations", [])
     if message:
@@ -113,7 +114,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         title=dict(text=f"<b>{title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
                    subtitle=dict(text=subtitle(v.f), font=dict(size=14, color="#555555"))),
-        margin=dict(l=10, r=20, t=100, b=92),
+        margin=dict(l=10, r=20, t=100, b=FOOTER_GAP + 40),
         height=460,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
         annotations=annotations,
@@ -126,6 +127,24 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
 
 
 NO_MATCH = "No incident matches these filters"
+
+
+def _category_axis(order: list[str], height: int) -> dict:
+    """A category axis, first category on top, every label shown in a font that fits."""
+    rows = max(len(order), 1)
+    plot = height - 100 - FOOTER_GAP - 40
+    size = max(8, min(15, int(plot / rows * 0.8)))
+    return dict(categoryorder="array", categoryarray=order[::-1], title=None, automargin=True,
+                dtick=1, tickfont=dict(size=size))
+
+
+def fit_to_height(fig: go.Figure, height: int) -> go.Figure:
+    """Give a figure a fixed height (a slide), refitting a category axis to it."""
+    fig.update_layout(height=height)
+    axis = fig.layout.yaxis
+    if axis.categoryarray is not None:
+        fig.update_layout(yaxis=_category_axis(list(axis.categoryarray)[::-1], height))
+    return fig
 
 
 def _int_axis(title_text: str, top: int) -> dict:
@@ -170,10 +189,10 @@ def district_figure(v: View, base_url: str = "") -> go.Figure:
     table = aggregate.by_district(v)
     order = table.index.tolist()
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
+    height = max(460, 230 + 22 * len(order))
     layout = dict(
-        barmode="stack", clickmode="event", height=max(460, 150 + 22 * len(order)),
-        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
-                   automargin=True),
+        barmode="stack", clickmode="event", height=height,
+        yaxis=_category_axis(order, height),
         xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
     )
     return _figure(_bars(table, f.district, outline=True), layout, v,
@@ -189,8 +208,7 @@ def target_figure(v: View, base_url: str = "") -> go.Figure:
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(
         barmode="stack", clickmode="event",
-        yaxis=dict(categoryorder="array", categoryarray=order[::-1], title=None,
-                   automargin=True),
+        yaxis=_category_axis(order, 460),
         xaxis=_int_axis("Attacks", top),
     )
     return _figure(_bars(table, f.target_type, outline=False), layout, v,
@@ -209,6 +227,7 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
                                   ("injured", INJURED_COLOUR, "Injured")):
         traces.append(dict(
             type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
+            xperiod="M12" if f.period == "year" else "M1", xperiodalignment="middle",
             customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
                            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
@@ -219,7 +238,7 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
         lo = f.date_from or table["period"].min().date()
         hi = f.date_to or table["period"].max().date()
         layout["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=str(lo), x1=str(hi),
-                                 y0=0, y1=1, fillcolor="#0072B2", opacity=0.10, line_width=0,
+                                 y0=0, y1=1, fillcolor="#0072B2", opacity=0.07, line_width=0,
                                  layer="below")]
     return _figure(traces, layout, v, "casualties per " + f.period, base_url,
                    NO_MATCH if table.empty else None)
@@ -248,7 +267,7 @@ def map_figure(v: View, base_url: str = "") -> go.Figure:
             hovertemplate="%{customdata}: %{text}<extra></extra>"))
     lon_range, lat_range = _extent(points)
     layout = dict(
-        clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=92),
+        clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=FOOTER_GAP + 40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right",
                     title=dict(text="Colour: group with most attacks in the district")),
         geo=dict(scope="asia", resolution=50, projection=dict(type="mercator"),

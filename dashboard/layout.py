@@ -158,7 +158,16 @@ def build_layout(ds, topojson_url: str) -> html.Div:
             dbc.Row([
                 dbc.Col(controls, lg=3, className="mb-3"),
                 dbc.Col([
-                    html.Div(id="chips", className="chips mb-2"),
+                    html.Div([
+                        html.Div(id="chips", className="chips"),
+                        html.Div([
+                            dbc.Button("Briefing pack (ZIP)", id="export-pack",
+                                       color="primary", size="sm"),
+                            dcc.Loading(html.Span(id="export-status", className="small ms-2"),
+                                        type="circle", delay_show=150),
+                            dcc.Download(id="download-pack"),
+                        ], className="d-flex align-items-center"),
+                    ], className="d-flex justify-content-between align-items-start mb-2"),
                     dbc.Row([_kpi("kpi-attacks", "Attacks"), _kpi("kpi-killed", "Killed"),
                               _kpi("kpi-injured", "Injured"),
                               _kpi("kpi-unknown", "Unknown casualties")], className="g-3 mb-3"),

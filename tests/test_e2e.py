@@ -333,3 +333,23 @@ def test_offline_no_request_leaves_the_app(page):
     foreign = [(test, url) for test, url in seen
                if not url.startswith((page.base + "/", "data:", "blob:", "about:"))]
     assert foreign == []
+
+
+def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
+    import zipfile
+    view = incidents[incidents["group"] == "IS-K"]
+    view = in_districts(view, "Mastung")
+    open_app(page, "/?group=IS-K&district=Mastung", attacks=fmt(len(view)))
+    with page.expect_download(timeout=60_000) as download:
+        page.locator("#export-pack").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.startswith("briefing_district-Mastung_group-IS-K_")
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(n.split("/", 1)[1] for n in zf.namelist())
+        assert names == ["01_district.png", "02_target.png", "03_timeline.png", "04_map.png",
+                         "briefing.pptx", "incidents.csv", "sources.md"]
+        rows = zf.read(next(n for n in zf.namelist() if n.endswith("incidents.csv")))
+    ids = {line.split(",", 1)[0] for line in rows.decode().strip().splitlines()[1:]}
+    assert ids == set(view["incident_id"])
+    expect(page.locator("#export-status")).to_contain_text("Downloaded briefing_")
