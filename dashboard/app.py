@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from pathlib import Path
 
 import flask
 import flask_bootstrap
 import plotly.io as pio
-from dash import Dash
+from dash import Dash, set_props
+from werkzeug.exceptions import HTTPException
 
 from . import callbacks
 from .data import DEFAULT_DATA, Dataset, LoadResult, load_files
@@ -25,6 +27,33 @@ log = logging.getLogger("dashboard")
 
 # Server-side images (kaleido) read the map outlines from the same local files.
 pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """Only this origin: no CDN, no remote font or tile can load (offline by construction).
+    Dash's inline scripts are allowed by hash; AG Grid and plotly need inline styles."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def callback_error(exc: Exception) -> None:
+    """A callback failed: log it with a request id; show the user the id, never a traceback."""
+    rid = flask.g.get("request_id", "-") if flask.has_request_context() else "-"
+    log.error("callback failed (request %s)", rid, exc_info=exc)
+    set_props("url-notice", {"children": f"Something went wrong on the server; the view was "
+                                         f"not updated. Request id: {rid}.", "is_open": True,
+                             "color": "danger"})
 
 
 def data_paths() -> list[str]:
@@ -51,8 +80,33 @@ def create_app(source: Dataset | LoadResult | None = None) -> Dash:
         external_stylesheets=["/vendor/bootstrap/bootstrap.min.css"],
         serve_locally=True,
         update_title=None,
+        on_error=callback_error,
     )
     server = app.server
+    csp = content_security_policy(app.csp_hashes())
+
+    @server.before_request
+    def request_id():
+        flask.g.request_id = uuid.uuid4().hex[:12]
+
+    @server.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = csp
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["X-Request-ID"] = flask.g.get("request_id", "")
+        return response
+
+    @server.errorhandler(Exception)
+    def server_error(exc):
+        if isinstance(exc, HTTPException):
+            return exc
+        rid = flask.g.get("request_id", "-")
+        log.exception("request %s failed", rid)
+        return flask.jsonify(error="internal error", request_id=rid), 500
 
     @server.route("/vendor/bootstrap/<path:name>")
     def bootstrap_css(name: str):

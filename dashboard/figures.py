@@ -28,7 +28,7 @@ DIMMED = 0.35
 FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ticks and title
 PAKISTAN = (23.5, 37.2, 60.8, 77.9)  # lat and lon bounds of the default map frame
 MAP_PAD, MIN_SPAN = 1.5, 6.0  # degrees around the bubbles; smallest frame
-MAP_ASPECT = 1.8  # longitude span per latitude span, so the map fills a wide frame
+MAP_ASPECT = 2.4  # longitude span per latitude span, so the map fills a wide frame
 
 
 def group_colour(group: str) -> str:
@@ -258,7 +258,7 @@ def map_figure(v: View, base_url: str = "") -> go.Figure:
             line = dict(color=np.where(chosen, HIGHLIGHT, "white").tolist(),
                         width=np.where(chosen, 3, 1).tolist())
         traces.append(dict(
-            type="scattergeo", name=str(group), lat=part["latitude"].astype(float).tolist(),
+            type="scattergeo", name=str(group), showlegend=True, lat=part["latitude"].astype(float).tolist(),
             lon=part["longitude"].astype(float).tolist(), customdata=part["district"].tolist(),
             text=part["breakdown"].tolist(),
             marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5)
@@ -267,7 +267,7 @@ def map_figure(v: View, base_url: str = "") -> go.Figure:
             hovertemplate="%{customdata}: %{text}<extra></extra>"))
     lon_range, lat_range = _extent(points)
     layout = dict(
-        clickmode="event", height=560, margin=dict(l=10, r=10, t=100, b=FOOTER_GAP + 40),
+        clickmode="event", height=640, margin=dict(l=10, r=10, t=100, b=FOOTER_GAP + 40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right",
                     title=dict(text="Colour: group with most attacks in the district")),
         geo=dict(scope="asia", resolution=50, projection=dict(type="mercator"),

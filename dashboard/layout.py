@@ -19,6 +19,7 @@ CONTROLS = {
     "filter-target": "target_type",
     "filter-attack": "attack_type",
 }
+UNKNOWN_IF_NULL = "params.value == null ? 'unknown' : params.value"
 GRID_LIMIT = 300  # newest rows sent to the table (keeps the response under 100 KB)
 
 
@@ -79,9 +80,11 @@ def grid() -> dag.AgGrid:
         {"field": "target_type", "headerName": "Target", "width": 160},
         {"field": "attack_type", "headerName": "Attack", "width": 150},
         {"field": "killed", "headerName": "Killed", "width": 95,
-         "filter": "agNumberColumnFilter", "type": "numericColumn"},
+         "filter": "agNumberColumnFilter", "type": "numericColumn",
+         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
         {"field": "injured", "headerName": "Injured", "width": 100,
-         "filter": "agNumberColumnFilter", "type": "numericColumn"},
+         "filter": "agNumberColumnFilter", "type": "numericColumn",
+         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
         {"field": "sources", "headerName": "Sources", "cellRenderer": "markdown",
          "minWidth": 220, "flex": 1, "sortable": False},
         {"field": "incident_id", "headerName": "Id", "width": 170},
