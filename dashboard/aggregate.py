@@ -7,12 +7,12 @@ however many charts ask for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from .filters import Filters, mask
+from .filters import COMMON_RULE_KILLED, Filters, mask
 
 
 class View:
@@ -166,3 +166,124 @@ def incidents(v: View) -> pd.DataFrame:
     """The incidents of the view, newest first."""
     return v.ds.incidents[v.mask()].sort_values(["date", "incident_id"],
                                                  ascending=[False, True], kind="stable")
+
+
+# ---------------------------------------------------------------------- analyst views
+FAMILIES = ("Islamic State", "Baloch separatist")
+
+
+def comparison_view(v: View) -> View:
+    """The group comparison's own view: the filters minus the group filter (both sides are
+    shown), plus the common minimum-killed rule unless switched off."""
+    f = replace(v.f, group=())
+    if v.f.common_rule:
+        f = replace(f, min_killed=max(f.min_killed or 0, COMMON_RULE_KILLED))
+    return View(v.ds, f)
+
+
+def _family_codes(ds) -> np.ndarray:
+    """Family index (position in FAMILIES, -1 for others) for each row's group."""
+    groups = ds.incidents["group"].cat.categories
+    lut = np.array([FAMILIES.index(ds.reference.families.get(g))
+                    if ds.reference.families.get(g) in FAMILIES else -1 for g in groups] + [-1])
+    return lut[ds.arrays["group"]]
+
+
+def compare_districts(v: View) -> pd.DataFrame:
+    """Attacks per district (rows, most first) and family (columns), for the comparison view;
+    a multi-district attack counts in each district. Column 'both': attacked by both sides."""
+    cv = comparison_view(v)
+    keep = cv.mask(("district",))
+    a = v.ds.arrays
+    family = _family_codes(v.ds)
+    rows = a["link_row"]
+    hit = keep[rows] & (family[rows] >= 0)
+    counts = np.zeros((len(v.ds.links["district"].cat.categories), len(FAMILIES)), dtype=int)
+    np.add.at(counts, (a["link_district"][hit], family[rows[hit]]), 1)
+    table = pd.DataFrame(counts, columns=list(FAMILIES),
+                         index=pd.Index(v.ds.links["district"].cat.categories.astype(object),
+                                        name="district"))
+    table = _most_first(table, keep_zero=False)
+    table["both"] = (table[list(FAMILIES)] > 0).all(axis=1)
+    return table
+
+
+def compare_years(v: View) -> pd.DataFrame:
+    """Attacks and known killed per year and family, for the comparison view (rows: years)."""
+    cv = comparison_view(v)
+    keep = cv.mask(("date",))
+    a = v.ds.arrays
+    family = _family_codes(v.ds)
+    sel = keep & (family >= 0)
+    years = a["year"][sel] + 1970
+    if not len(years):
+        return pd.DataFrame(columns=["year", "family", "attacks", "killed"])
+    frame = pd.DataFrame({"year": years, "family": np.array(FAMILIES)[family[sel]],
+                          "killed": a["killed_known"][sel]})
+    out = frame.groupby(["year", "family"]).agg(attacks=("killed", "size"),
+                                                killed=("killed", "sum")).reset_index()
+    full = pd.MultiIndex.from_product([range(years.min(), years.max() + 1), FAMILIES],
+                                      names=["year", "family"])
+    out = out.set_index(["year", "family"]).reindex(full, fill_value=0).reset_index()
+    out["killed"] = out["killed"].astype(int)
+    return out
+
+
+def published_comparison(ds, f: Filters) -> pd.DataFrame:
+    """Each published figure beside the dataset's count under the same scope.
+
+    The definition of the dataset side follows the attribution filter: only the attributions
+    selected there, or all of them (claimed + attributed + disputed) when none is.
+    """
+    attribution = f.attribution or ("claimed", "attributed", "disputed")
+    definition = " + ".join(attribution)
+    rows = []
+    for fig in ds.reference.published.itertuples():
+        scope = Filters(group=tuple(fig.groups), province=(fig.province,),
+                        district=(fig.district,) if fig.district else (),
+                        target_type=tuple(fig.target_types),
+                        date_from=fig.date_from, date_to=fig.date_to,
+                        attribution=tuple(attribution))
+        t = totals(View(ds, scope))
+        value = {"attacks": t.attacks, "killed": t.killed, "injured": t.injured}[fig.measure]
+        unknown = {"attacks": 0, "killed": t.unknown_killed,
+                   "injured": t.unknown_injured}[fig.measure]
+        rows.append(dict(figure_id=fig.figure_id, scope=fig.scope, measure=fig.measure,
+                         published=int(fig.value), dataset=value, unknown=unknown,
+                         coverage=round(value / fig.value, 2) if fig.value else None,
+                         definition=definition, citation=fig.citation,
+                         query=scope.to_query(), note=fig.definition))
+    return pd.DataFrame(rows)
+
+
+def target_shares(v: View) -> pd.DataFrame:
+    """Share of attacks by target type per year (rows: years, columns: target types, values
+    0-1), ignoring the target filter itself; also returns the counts in attrs['counts']."""
+    keep = v.mask(("target_type",))
+    a, inc = v.ds.arrays, v.ds.incidents
+    years = a["year"][keep] + 1970
+    if not len(years):
+        return pd.DataFrame()
+    table = _crosstab(years - years.min(), a["target_type"][keep],
+                      pd.Index(range(years.min(), years.max() + 1)),
+                      inc["target_type"].cat.categories, "year")
+    table = table.loc[:, table.sum(axis=0) > 0]
+    table.columns.name = "target_type"
+    shares = table.div(table.sum(axis=1).replace(0, np.nan), axis=0).fillna(0.0)
+    shares.attrs["counts"] = table
+    return shares
+
+
+def human_targets(v: View) -> pd.DataFrame:
+    """Attacks on people by target type (the analysis' ranking of human targets), most first,
+    with known killed; ignoring the target filter itself."""
+    keep = v.mask(("target_type",))
+    a, inc = v.ds.arrays, v.ds.incidents
+    categories = inc["target_type"].cat.categories
+    attacks = np.bincount(a["target_type"][keep], minlength=len(categories))
+    killed = np.bincount(a["target_type"][keep], weights=a["killed_known"][keep],
+                         minlength=len(categories)).astype(int)
+    table = pd.DataFrame({"attacks": attacks, "killed": killed},
+                         index=pd.Index(categories.astype(object), name="target_type"))
+    table = table[table.index.isin(v.ds.reference.human_targets) & (table["attacks"] > 0)]
+    return table.sort_values(["attacks", "killed"], ascending=False, kind="stable")

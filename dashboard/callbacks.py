@@ -16,16 +16,22 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from . import aggregate, export, figures
 from .filters import Filters
-from .layout import CONTROLS, GRAPH_IDS, GRID_LIMIT, graph_config, source_links_markdown
+from .layout import (CONTROLS, GRAPH_IDS, GRID_LIMIT, TAB_CHARTS, graph_config,
+                     source_links_markdown)
 from .reference import split_list
 
 log = logging.getLogger("dashboard")
-CLICK_DIMENSION = {GRAPH_IDS["district"]: "district", GRAPH_IDS["map"]: "district",
-                   GRAPH_IDS["target"]: "target_type"}
+# chart -> the filter its clicks set (one value, toggled)
+CLICK_DIMENSION = {"district": "district", "map": "district", "compare_districts": "district",
+                   "target": "target_type", "target_share": "target_type",
+                   "human_targets": "target_type"}
+CLICKABLE = tuple(CLICK_DIMENSION) + ("compare_years", "published")
+GRAPH_NAMES = {gid: name for name, gid in GRAPH_IDS.items()}
 
 
 def _clicked(click: dict | None) -> str | None:
-    """The category a chart click names: a map bubble's customdata, a horizontal bar's y."""
+    """The category a chart click names: customdata where a chart sets it, else a
+    horizontal bar's y."""
     if not click or not click.get("points"):
         return None
     point = click["points"][0]
@@ -52,18 +58,30 @@ def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: st
     """Pure: the new Filters after one event. Tested without a server."""
     controls = controls or {}
     if trigger is None or trigger == "url":
-        data_values = {name: ds.values(col) for name, col in
-                       (("group", "group"), ("target_type", "target_type"),
-                        ("attack_type", "attack_type"))}
-        return Filters.from_query(search or "", ds.reference, data_values)
+        return _from_query(search, ds)
     if trigger == "reset":
-        return Filters(), []
+        return Filters(tab=current.tab), []
     if isinstance(trigger, dict) and trigger.get("type") == "chip":
         return current.without(trigger["dim"], trigger.get("value") or None), []
-    if trigger in CLICK_DIMENSION:
+    chart = GRAPH_NAMES.get(trigger)
+    if chart in CLICK_DIMENSION:
         value = _clicked(click)
-        return (current.toggle(CLICK_DIMENSION[trigger], value) if value else current), []
-    if trigger == GRAPH_IDS["timeline"]:
+        return (current.toggle(CLICK_DIMENSION[chart], value) if value else current), []
+    if chart == "compare_years":  # a year's bar: that year, or back to all years
+        value = _clicked(click)
+        if not value or not value.isdigit() or not 1900 < int(value) < 2200:
+            return current, []
+        year = (date(int(value), 1, 1), date(int(value), 12, 31))
+        same = (current.date_from, current.date_to) == year
+        return replace(current, date_from=None if same else year[0],
+                       date_to=None if same else year[1]), []
+    if chart == "published":  # a published figure's bar: its scope, on the overview
+        value = _clicked(click)
+        if not value:
+            return current, []
+        scope, notices = _from_query(value, ds)
+        return replace(scope, tab=current.tab, period=current.period), notices
+    if chart == "timeline":
         span = _selected_range(selected)
         if span is None:
             return current, []
@@ -73,11 +91,19 @@ def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: st
     killed = controls.get("min_killed")
     try:
         killed = int(killed) if killed not in (None, "") and int(killed) > 0 else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         killed = None
     values = {field: tuple(controls.get(cid) or ()) for cid, field in CONTROLS.items()}
     return replace(current, date_from=_day(start), date_to=_day(end), min_killed=killed,
-                   period=controls.get("period") or "year", **values), []
+                   period=controls.get("period") or "year",
+                   tab=controls.get("tab") or current.tab,
+                   common_rule=bool(controls.get("common_rule", current.common_rule)),
+                   **values), []
+
+
+def _from_query(search: str, ds) -> tuple[Filters, list[str]]:
+    data_values = {name: ds.values(name) for name in ("group", "target_type", "attack_type")}
+    return Filters.from_query(search or "", ds.reference, data_values)
 
 
 def _day(value) -> date | None:
@@ -99,6 +125,8 @@ def register(app, ds) -> None:
     topojson_url = app.get_asset_url("topojson/")
     control_inputs = [Input(cid, "value") for cid in CONTROLS]
 
+    click_ids = [GRAPH_IDS[name] for name in CLICKABLE]
+
     @app.callback(
         Output("filters", "data"),
         Output("url", "search"),
@@ -109,44 +137,42 @@ def register(app, ds) -> None:
         *[Output(cid, "value") for cid in CONTROLS],
         Output("filter-min-killed", "value"),
         Output("filter-period", "value"),
-        Output(GRAPH_IDS["district"], "clickData"),
-        Output(GRAPH_IDS["target"], "clickData"),
-        Output(GRAPH_IDS["map"], "clickData"),
+        Output("view-tabs", "active_tab"),
+        Output("compare-rule", "value"),
+        *[Output(gid, "clickData") for gid in click_ids],
         Input("url", "search"),
         Input("reset", "n_clicks"),
         Input({"type": "chip", "dim": ALL, "value": ALL}, "n_clicks"),
-        Input(GRAPH_IDS["district"], "clickData"),
-        Input(GRAPH_IDS["target"], "clickData"),
-        Input(GRAPH_IDS["map"], "clickData"),
+        *[Input(gid, "clickData") for gid in click_ids],
         Input(GRAPH_IDS["timeline"], "selectedData"),
         Input("filter-date", "start_date"),
         Input("filter-date", "end_date"),
         *control_inputs,
         Input("filter-min-killed", "value"),
         Input("filter-period", "value"),
+        Input("view-tabs", "active_tab"),
+        Input("compare-rule", "value"),
         State("filters", "data"),
     )
-    def control(search, _reset, chip_clicks, click_d, click_t, click_m, selected, start, end,
-                *rest):
-        *control_values, min_killed, period, stored = rest
+    def control(search, _reset, _chips, *rest):
+        clicks = dict(zip(click_ids, rest[:len(click_ids)]))
+        selected, start, end, *rest = rest[len(click_ids):]
+        *control_values, min_killed, period, tab, rule, stored = rest
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
             return [no_update] * len(ctx.outputs_list)  # chips re-rendered, not clicked
-        current = Filters.from_dict(stored)
-        clicks = {GRAPH_IDS["district"]: click_d, GRAPH_IDS["target"]: click_t,
-                  GRAPH_IDS["map"]: click_m}
         controls = dict(zip(CONTROLS, control_values), start=start, end=end,
-                        min_killed=min_killed, period=period)
+                        min_killed=min_killed, period=period, tab=tab, common_rule=rule)
         click = clicks.get(trigger) if isinstance(trigger, str) else None
-        new, notices = next_filters(trigger, current, ds, search=search, controls=controls,
-                                    click=click, selected=selected)
-        notice = [html.Div(n) for n in notices]
+        new, notices = next_filters(trigger, Filters.from_dict(stored), ds, search=search,
+                                    controls=controls, click=click, selected=selected)
         return (
-            new.as_dict(), new.to_query(), notice, bool(notices),
+            new.as_dict(), new.to_query(), [html.Div(n) for n in notices], bool(notices),
             new.date_from.isoformat() if new.date_from else None,
             new.date_to.isoformat() if new.date_to else None,
             *[list(getattr(new, field)) for field in CONTROLS.values()],
-            new.min_killed, new.period, None, None, None,
+            new.min_killed, new.period, new.tab, new.common_rule,
+            *[None] * len(click_ids),
         )
 
     @app.callback(
@@ -161,13 +187,20 @@ def register(app, ds) -> None:
         Output("kpi-unknown-note", "children"),
         Output("chips", "children"),
         Output("filter-district", "options"),
+        Output("grid-published", "rowData"),
         Input("filters", "data"),
     )
     def render(stored):
+        """Every number and the active view's charts; other views draw when opened."""
         f = Filters.from_dict(stored)
         view = aggregate.View(ds, f)
-        figs = [figures.CHARTS[name](view, base_url()) for name in GRAPH_IDS]
-        configs = [graph_config(topojson_url, f"{name}_{export.slug(f)}") for name in GRAPH_IDS]
+        shown = TAB_CHARTS.get(f.tab, TAB_CHARTS["overview"])
+        figs = [figures.CHARTS[name](view, base_url()) if name in shown else no_update
+                for name in GRAPH_IDS]
+        configs = [graph_config(topojson_url, f"{name}_{export.slug(f)}") if name in shown
+                   else no_update for name in GRAPH_IDS]
+        published = (aggregate.published_comparison(ds, f).to_dict("records")
+                     if "published" in shown else no_update)
         t = aggregate.totals(view)
         districts = ds.reference.districts_of(f.province)
         return (
@@ -180,6 +213,7 @@ def register(app, ds) -> None:
             "rows with killed or injured unknown",
             chips(f),
             [{"label": d, "value": d} for d in sorted(set(districts) | set(f.district))],
+            published,
         )
 
     @app.callback(

@@ -113,7 +113,7 @@ def write_pack(ds, f: Filters, out: str | Path, base_url: str = "") -> Pack:
         path = out / f"{i:02d}_{name}.png"
         path.write_bytes(png)
         files.append(path)
-        slides.append((figures.title(view, fig.layout.meta["chart"]), path))
+        slides.append((fig.layout.title.text.removeprefix("<b>").removesuffix("</b>"), path))
     files.append(_write_csv(incidents, out / "incidents.csv"))
     files.append(_write_sources(view, incidents, out / "sources.md", base_url))
     files.append(_write_pptx(view, incidents, slides, out / "briefing.pptx", base_url))

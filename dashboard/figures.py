@@ -98,7 +98,8 @@ BRIEFING = dict(layout=dict(
 
 
 def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
-            message: str | None = None) -> go.Figure:
+            message: str | None = None, heading: str | None = None,
+            note: str | None = None) -> go.Figure:
     """Assemble one validated figure: the chart's traces and layout inside the briefing frame."""
     annotations = [dict(text=footer(v, base_url), showarrow=False, xref="paper",
                         yref="paper", x=0, y=0, yshift=-FOOTER_GAP, xanchor="left", yanchor="top",
@@ -111,15 +112,17 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         layout.setdefault("yaxis", {})["visible"] = False
     frame = dict(
         template=BRIEFING,
-        title=dict(text=f"<b>{title(v, what)}</b>", x=0.01, xanchor="left",
+        title=dict(text=f"<b>{heading or title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
-                   subtitle=dict(text=subtitle(v.f), font=dict(size=14, color="#555555"))),
+                   subtitle=dict(text=subtitle(v.f) + (f"<br>{note}" if note else ""), font=dict(size=14, color="#555555"))),
         margin=dict(l=10, r=20, t=100, b=FOOTER_GAP + 40),
         height=460,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
         annotations=annotations,
         meta=dict(chart=what),
     )
+    if note:  # a second subtitle line
+        frame["margin"] = dict(frame["margin"], t=frame["margin"]["t"] + 20)
     frame.update(layout)
     # Built from plain dicts and not re-validated here (validation costs more than the
     # aggregation at a million rows); tests re-validate every chart with go.Figure(fig).
@@ -305,9 +308,161 @@ def _extent(points) -> tuple[list[float], list[float]]:
     return tuple([round(m - h, 2), round(m + h, 2)] for m, h in zip(mids, halves))
 
 
+# ---------------------------------------------------------------------- analyst views
+SIDE_LEGEND = dict(orientation="v", x=1.01, y=1, xanchor="left", yanchor="top")
+FAMILY_COLOURS = {"Islamic State": GROUP_COLOURS["IS-K"],
+                  "Baloch separatist": GROUP_COLOURS["BLA"]}
+# Okabe-Ito plus greys: target types beyond eight share the greys, named in the legend.
+TARGET_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                  "#F0E442", "#000000", "#999999", "#666666", "#BBBBBB", "#444444",
+                  "#DDDDDD", "#888888", "#222222"]
+
+
+def _rule_note(v: View) -> str:
+    if v.f.common_rule:
+        return (f"Both sides: only attacks with at least "
+                f"{max(v.f.min_killed or 0, aggregate.COMMON_RULE_KILLED)} killed (the Baloch "
+                "collection holds only major attacks); the group filter does not apply")
+    return ("No common rule: the Islamic State collections hold every attack, the Baloch "
+            "collection only major ones; the group filter does not apply")
+
+
+def _span_words(v: View) -> str:
+    return v.memo("span", lambda: _span(v))
+
+
+def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:
+    """Districts where each side attacked, side by side; 'both' marks the overlap."""
+    table = aggregate.compare_districts(v)
+    labels = [f"{d} (both)" if both else d for d, both in zip(table.index, table["both"])]
+    traces = []
+    for family in aggregate.FAMILIES:
+        counts = table[family].to_numpy()
+        traces.append(dict(type="bar", orientation="h", name=family, y=labels,
+                           x=counts.tolist(), customdata=table.index.tolist(),
+                           marker=dict(color=FAMILY_COLOURS[family]),
+                           hovertemplate="%{customdata}: %{x} attacks (" + family +
+                                         ")<extra></extra>"))
+    height = max(460, 230 + 26 * len(labels))
+    where = ", ".join(v.f.province) if v.f.province else "Pakistan"
+    overlap = int(table["both"].sum())
+    layout = dict(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=height,
+                  yaxis=_category_axis(labels, height),
+                  xaxis=_int_axis("Attacks", int(table[list(aggregate.FAMILIES)]
+                                                 .to_numpy().max()) if len(table) else 1))
+    heading = (f"Islamic State and Baloch separatist attacks by district, {where}, "
+               f"{_span_words(v)}: {overlap} districts hit by both")
+    return _figure(traces, layout, v, "group comparison by district", base_url,
+                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
+
+
+def compare_years_figure(v: View, base_url: str = "") -> go.Figure:
+    """Attacks (top) and known killed (bottom) per year for each side."""
+    table = aggregate.compare_years(v)
+    traces = []
+    for family in aggregate.FAMILIES:
+        part = table[table["family"] == family]
+        colour = FAMILY_COLOURS[family]
+        traces.append(dict(type="bar", name=family, x=part["year"].tolist(),
+                           y=part["attacks"].tolist(), marker=dict(color=colour),
+                           legendgroup=family, customdata=part["year"].tolist(),
+                           hovertemplate="%{x}: %{y} attacks (" + family + ")<extra></extra>"))
+        traces.append(dict(type="bar", name=family, x=part["year"].tolist(),
+                           y=part["killed"].tolist(), marker=dict(color=colour),
+                           legendgroup=family, showlegend=False, xaxis="x", yaxis="y2",
+                           customdata=part["year"].tolist(),
+                           hovertemplate="%{x}: %{y} killed (" + family + ")<extra></extra>"))
+    layout = dict(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=560,
+                  xaxis=dict(anchor="y2", dtick=1, title=None),
+                  yaxis=dict(domain=[0.55, 1], title=dict(text="Attacks"), rangemode="tozero"),
+                  yaxis2=dict(domain=[0, 0.45], title=dict(text="Killed (known)"),
+                              rangemode="tozero"))
+    where = ", ".join(v.f.district or v.f.province) or "Pakistan"
+    heading = f"Islamic State and Baloch separatist attacks and killed per year, {where}"
+    return _figure(traces, layout, v, "group comparison per year", base_url,
+                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
+
+
+def published_figure(v: View, base_url: str = "") -> go.Figure:
+    """Each published figure beside the dataset's own count for the same scope."""
+    table = aggregate.published_comparison(v.ds, v.f)
+    labels = [f"{s}: {m}" for s, m in zip(table["scope"], table["measure"])]
+    traces = [
+        dict(type="bar", orientation="h", name="Published (Dawn, 1 June 2025)", y=labels,
+             x=table["published"].tolist(), marker=dict(color="#999999"),
+             customdata=table["query"].tolist(),
+             hovertemplate="%{y}: %{x} published<extra></extra>"),
+        dict(type="bar", orientation="h", name="This dataset", y=labels,
+             x=table["dataset"].tolist(), marker=dict(color="#0072B2"),
+             customdata=table["query"].tolist(),
+             text=[f"{c:.0%}" if c is not None else "" for c in table["coverage"]],
+             textposition="outside",
+             hovertemplate="%{y}: %{x} in the dataset (%{text} of published)<extra></extra>"),
+    ]
+    height = 230 + 52 * len(labels)
+    layout = dict(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=height,
+                  yaxis=_category_axis(labels, height),
+                  xaxis=dict(title=dict(text="Count"), rangemode="tozero"))
+    heading = "Published IS-K figures beside this dataset's sourced incidents"
+    note = (f"Dataset side: attribution {table['definition'].iat[0] if len(table) else ''}; "
+            "only the attribution filter applies; percentages are coverage")
+    return _figure(traces, layout, v, "published figures", base_url, heading=heading,
+                   note=note)
+
+
+def target_share_figure(v: View, base_url: str = "") -> go.Figure:
+    """Share of attacks by target type, per year."""
+    shares = aggregate.target_shares(v)
+    traces = []
+    if len(shares):
+        counts = shares.attrs["counts"]
+        order = counts.sum(axis=0).sort_values(ascending=False).index
+        for i, target in enumerate(order):
+            traces.append(dict(
+                type="bar", name=str(target), x=shares.index.tolist(),
+                y=(shares[target] * 100).round(1).tolist(),
+                customdata=[target] * len(shares), text=counts[target].tolist(),
+                textposition="none",
+                marker=dict(color=TARGET_PALETTE[i % len(TARGET_PALETTE)],
+                            opacity=1 if not v.f.target_type or target in v.f.target_type
+                            else DIMMED),
+                hovertemplate="%{x}: %{y}% of attacks on " + str(target) +
+                              " (%{text})<extra></extra>"))
+    layout = dict(legend=SIDE_LEGEND, barmode="stack", clickmode="event", height=520,
+                  xaxis=dict(dtick=1, title=None),
+                  yaxis=dict(title=dict(text="Share of the year's attacks (%)"),
+                             range=[0, 100]))
+    return _figure(traces, layout, v, "target types per year (share)", base_url,
+                   None if len(shares) else NO_MATCH)
+
+
+def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
+    """Ranking of human targets: attacks on each kind of person, with known killed."""
+    table = aggregate.human_targets(v)
+    names = table.index.tolist()
+    selected = np.isin(names, list(v.f.target_type)) if v.f.target_type else None
+    traces = [dict(type="bar", orientation="h", name="Attacks", y=names,
+                   x=table["attacks"].tolist(), customdata=table["killed"].tolist(),
+                   marker=dict(color="#0072B2",
+                               opacity=None if selected is None else
+                               np.where(selected, 1.0, DIMMED).tolist()),
+                   hovertemplate="%{y}: %{x} attacks, %{customdata} killed<extra></extra>")]
+    layout = dict(clickmode="event", height=max(420, 230 + 34 * len(names)),
+                  yaxis=_category_axis(names, max(420, 230 + 34 * len(names))),
+                  xaxis=_int_axis("Attacks", int(table["attacks"].max()) if len(table) else 1),
+                  showlegend=False)
+    return _figure(traces, layout, v, "human targets ranked", base_url,
+                   None if len(table) else NO_MATCH)
+
+
 CHARTS = {
     "district": district_figure,
     "target": target_figure,
     "timeline": timeline_figure,
     "map": map_figure,
+    "compare_districts": compare_districts_figure,
+    "compare_years": compare_years_figure,
+    "published": published_figure,
+    "target_share": target_share_figure,
+    "human_targets": human_targets_figure,
 }

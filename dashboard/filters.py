@@ -25,6 +25,8 @@ MULTI = {
     "attack_type": ("attack", "attack_type"),
 }
 PERIODS = ("year", "month")
+TABS = ("overview", "compare", "published", "targets")
+COMMON_RULE_KILLED = 5  # the Baloch collection's own threshold, applied to both sides
 MAX_PARAM = 2000  # characters; longer values are ignored with a notice
 
 
@@ -40,6 +42,8 @@ class Filters:
     attack_type: tuple[str, ...] = ()
     min_killed: int | None = None
     period: str = "year"  # display option of the timeline, kept in the URL with the filters
+    tab: str = "overview"  # the analyst view on screen
+    common_rule: bool = True  # group comparison: one minimum-killed rule for both sides
 
     # ------------------------------------------------------------------ URL form
     def to_query(self) -> str:
@@ -56,6 +60,10 @@ class Filters:
             params.append(("min_killed", str(self.min_killed)))
         if self.period != "year":
             params.append(("period", self.period))
+        if self.tab != "overview":
+            params.append(("view", self.tab))
+        if not self.common_rule:
+            params.append(("rule", "off"))
         return "?" + urlencode(params, safe=",") if params else ""
 
     @classmethod
@@ -99,6 +107,17 @@ class Filters:
                     values["period"] = raw
                 else:
                     notices.append(f"Ignored period={_clip(raw)!r}: use year or month.")
+            elif key == "view":
+                if raw in TABS:
+                    values["tab"] = raw
+                else:
+                    notices.append(f"Ignored view={_clip(raw)!r}: use one of "
+                                   f"{', '.join(TABS)}.")
+            elif key == "rule":
+                if raw in ("on", "off"):
+                    values["common_rule"] = raw == "on"
+                else:
+                    notices.append(f"Ignored rule={_clip(raw)!r}: use on or off.")
             else:
                 notices.append(f"Ignored unknown parameter '{shown}'.")
         filters = cls(**values)
@@ -122,9 +141,6 @@ class Filters:
         if value is not None and isinstance(current, tuple):
             return replace(self, **{name: tuple(v for v in current if v != value)})
         return replace(self, **{name: default})
-
-    def is_default(self) -> bool:
-        return self == Filters(period=self.period)
 
     def describe(self) -> list[tuple[str, str, str]]:
         """Active filters as (dimension, value, plain words), for chips and subtitles."""

@@ -5,11 +5,20 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .filters import Filters
+from .filters import COMMON_RULE_KILLED, Filters
 from .reference import split_list
 
-GRAPH_IDS = {"district": "graph-district", "target": "graph-target",
-             "timeline": "graph-timeline", "map": "graph-map"}
+# The analyst views (tabs) and the charts on each; chart name -> stable graph id.
+TAB_CHARTS = {
+    "overview": ("district", "map", "target", "timeline"),
+    "compare": ("compare_districts", "compare_years"),
+    "published": ("published",),
+    "targets": ("target_share", "human_targets"),
+}
+TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
+              "published": "Published figures", "targets": "Target trends"}
+GRAPH_IDS = {name: "graph-" + name.replace("_", "-")
+             for names in TAB_CHARTS.values() for name in names}
 # control id -> Filters field (date and period handled apart)
 CONTROLS = {
     "filter-province": "province",
@@ -105,6 +114,32 @@ def grid() -> dag.AgGrid:
     )
 
 
+def published_grid() -> dag.AgGrid:
+    columns = [
+        {"field": "scope", "headerName": "Scope", "minWidth": 260, "flex": 2},
+        {"field": "measure", "headerName": "Measure", "width": 105},
+        {"field": "published", "headerName": "Published", "width": 115,
+         "type": "numericColumn"},
+        {"field": "dataset", "headerName": "Dataset", "width": 105, "type": "numericColumn"},
+        {"field": "unknown", "headerName": "Unknown", "width": 105, "type": "numericColumn",
+         "headerTooltip": "Incidents in scope whose count for this measure is unknown"},
+        {"field": "coverage", "headerName": "Coverage", "width": 110,
+         "valueFormatter": {"function": "params.value == null ? '' : "
+                                        "Math.round(params.value * 100) + '%'"}},
+        {"field": "definition", "headerName": "Dataset definition", "minWidth": 220, "flex": 1},
+        {"field": "note", "headerName": "Notes", "minWidth": 300, "flex": 2,
+         "wrapText": True, "autoHeight": True},
+        {"field": "citation", "headerName": "Citation", "minWidth": 260, "flex": 1,
+         "wrapText": True, "autoHeight": True},
+    ]
+    return dag.AgGrid(id="grid-published", columnDefs=columns, rowData=[],
+                      defaultColDef={"sortable": True, "resizable": True},
+                      dashGridOptions={"domLayout": "autoHeight", "rowSelection":
+                                       {"mode": "singleRow", "checkboxes": False,
+                                        "enableClickSelection": True}},
+                      getRowId="params.data.figure_id", className="ag-theme-quartz")
+
+
 def build_layout(ds, topojson_url: str) -> html.Div:
     ref = ds.reference
     provinces = list(ref.provinces.index)
@@ -142,10 +177,28 @@ def build_layout(ds, topojson_url: str) -> html.Div:
         dbc.Button("Reset all", id="reset", color="secondary", outline=True, className="w-100"),
     ]), className="controls")
 
-    charts = dbc.Row([
-        dbc.Col(dbc.Card(dcc.Graph(id=gid, config=graph_config(topojson_url, name))), xs=12)
-        for name, gid in GRAPH_IDS.items()
-    ], className="g-3")
+    def graphs(tab):
+        return [dbc.Col(dbc.Card(dcc.Graph(id=GRAPH_IDS[name],
+                                           config=graph_config(topojson_url, name))), xs=12)
+                for name in TAB_CHARTS[tab]]
+
+    extras = {
+        "compare": [dbc.Col(dbc.Switch(
+            id="compare-rule", value=True, className="mt-2",
+            label=f"Same rule for both sides: only attacks with at least {COMMON_RULE_KILLED} "
+                  "killed (the Baloch collection holds only major attacks)"), xs=12)],
+        "published": [dbc.Col([
+            html.P("Each figure published by Dawn (1 June 2025) beside this dataset's count for "
+                   "the same scope. The attribution filter sets the dataset's definition; "
+                   "click a bar or a row to see the incidents behind the count.",
+                   className="small text-muted mb-1"),
+            published_grid()], xs=12)],
+    }
+    tabs = dbc.Tabs([
+        dbc.Tab(dbc.Row(extras.get(tab, []) + graphs(tab), className="g-3 mt-1"),
+                label=TAB_LABELS[tab], tab_id=tab)
+        for tab in TAB_CHARTS
+    ], id="view-tabs", active_tab="overview")
 
     return html.Div([
         dcc.Location(id="url", refresh=False),
@@ -174,8 +227,8 @@ def build_layout(ds, topojson_url: str) -> html.Div:
                     dbc.Row([_kpi("kpi-attacks", "Attacks"), _kpi("kpi-killed", "Killed"),
                               _kpi("kpi-injured", "Injured"),
                               _kpi("kpi-unknown", "Unknown casualties")], className="g-3 mb-3"),
-                    charts,
-                    html.H2("Incidents", className="h5 mt-4"),
+                    tabs,
+                    html.H2("Incidents in view", className="h5 mt-4"),
                     html.Div(id="grid-note", className="small text-muted mb-1"),
                     grid(),
                 ], lg=9),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class Reference:
     districts: pd.DataFrame  # indexed by canonical district
     district_lookup: Lookup
     collections: pd.DataFrame  # indexed by collection id
+    families: dict[str, str]  # group -> family ('Islamic State', 'Baloch separatist', ...)
+    published: pd.DataFrame  # published figures with their scope, citation and definition
+    human_targets: tuple[str, ...]  # target types that are people, in vocabulary order
+
+    def groups_of(self, family: str) -> list[str]:
+        return [g for g, fam in self.families.items() if fam == family]
 
     def districts_of(self, provinces: list[str] | tuple[str, ...] | None = None) -> list[str]:
         table = self.districts
@@ -99,7 +106,18 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         list(districts["district"]), [split_list(a) for a in districts["aliases"]]
     )
     collections = _read(data_dir / "collections.csv")
+    groups = definitions[definitions["field"] == "group"]
+    targets = definitions[definitions["field"] == "target_type"]
+    published = _read(data_dir / "published_figures.csv")
+    published["value"] = published["value"].astype(int)
+    for col in ("groups", "target_types"):
+        published[col] = published[col].map(split_list)
+    for col in ("date_from", "date_to"):
+        published[col] = published[col].map(lambda d: date.fromisoformat(d) if d else None)
     return Reference(
+        published=published,
+        families=dict(zip(groups["value"], groups["family"])),
+        human_targets=tuple(targets.loc[targets["human_target"] == "yes", "value"]),
         vocab=vocab,
         definitions=definitions,
         provinces=provinces.set_index("province", drop=False),

@@ -70,7 +70,7 @@ def test_every_figure_is_valid_and_stamped(ds, f, name):
     go.Figure(fig.to_dict())  # re-validates every property
     layout = fig.layout
     assert layout.title.text.startswith("<b>")
-    assert layout.title.subtitle.text == figures.subtitle(f)
+    assert layout.title.subtitle.text.startswith(figures.subtitle(f))
     footer = layout.annotations[0].text
     assert "sources per incident in the table" in footer
     assert "http://analyst.example/" + f.to_query() in footer

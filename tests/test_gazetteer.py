@@ -224,7 +224,8 @@ def test_province_aliases_resolve():
 # --------------------------------------------------------------------------- vocabularies.csv
 def test_vocabulary_definitions():
     vocab = read("vocabularies.csv")
-    assert list(vocab.columns) == ["field", "value", "aliases", "definition"]
+    assert list(vocab.columns) == ["field", "value", "aliases", "definition", "family",
+                                   "human_target"]
     assert set(vocab["field"]) == set(VOCAB_FIELDS)
     assert not vocab.duplicated(["field", "value"]).any()
     empty = vocab[vocab["definition"].str.strip() == ""]
