@@ -442,11 +442,12 @@ def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
     names = table.index.tolist()
     selected = np.isin(names, list(v.f.target_type)) if v.f.target_type else None
     traces = [dict(type="bar", orientation="h", name="Attacks", y=names,
-                   x=table["attacks"].tolist(), customdata=table["killed"].tolist(),
+                   x=table["attacks"].tolist(), text=table["killed"].tolist(),
+                   textposition="none",
                    marker=dict(color="#0072B2",
                                opacity=None if selected is None else
                                np.where(selected, 1.0, DIMMED).tolist()),
-                   hovertemplate="%{y}: %{x} attacks, %{customdata} killed<extra></extra>")]
+                   hovertemplate="%{y}: %{x} attacks, %{text} killed<extra></extra>")]
     layout = dict(clickmode="event", height=max(420, 230 + 34 * len(names)),
                   yaxis=_category_axis(names, max(420, 230 + 34 * len(names))),
                   xaxis=_int_axis("Attacks", int(table["attacks"].max()) if len(table) else 1),

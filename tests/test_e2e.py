@@ -355,3 +355,88 @@ def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
     ids = {line.split(",", 1)[0] for line in rows.decode().strip().splitlines()[1:]}
     assert ids == set(view["incident_id"])
     expect(page.locator("#export-status")).to_contain_text("Downloaded briefing_")
+
+
+# ---------------------------------------------------------------------- analyst views
+def nearest_bar(page, gid: str, category: str) -> dict:
+    """Centre of the non-empty bar nearest to the row whose y tick reads `category`."""
+    centre = page.evaluate(
+        """([gid, category]) => {
+            const root = document.getElementById(gid);
+            const tick = [...root.querySelectorAll('.ytick text')]
+                .find(t => t.textContent === category);
+            if (!tick) return null;
+            const tb = tick.getBoundingClientRect();
+            const row = tb.top + tb.height / 2;
+            let best = null;
+            for (const bar of root.querySelectorAll('g.trace.bars .point path')) {
+                const b = bar.getBoundingClientRect();
+                if (b.width < 2) continue;
+                const d = Math.abs((b.top + b.bottom) / 2 - row);
+                if (d < b.height && (!best || d < best.d))
+                    best = {d, x: b.left + Math.min(b.width / 2, 20), y: (b.top + b.bottom) / 2};
+            }
+            return best;
+        }""", [gid, category])
+    assert centre, f"no bar for {category!r} in #{gid}"
+    return centre
+
+
+def click_row(page, gid: str, category: str, hover_text: str) -> None:
+    page.locator(f"#{gid}").scroll_into_view_if_needed()
+    at = nearest_bar(page, gid, category)
+    page.mouse.move(at["x"], at["y"])
+    expect(page.locator(f"#{gid} .hoverlayer .hovertext")).to_contain_text(hover_text)
+    page.mouse.click(at["x"], at["y"])
+
+
+def open_view(page, tab: str, graph: str, path: str = "") -> None:
+    page.goto(page.base + f"/?view={tab}" + path)
+    expect(page.locator(f"#{graph} g.trace.bars .point path").first).to_be_attached(
+        timeout=SETTLE_MS)
+
+
+def test_group_comparison_view_cross_filters(page, incidents):
+    open_view(page, "compare", "graph-compare-districts")
+    expect(page.locator("#graph-compare-districts .gtitle")).to_contain_text("hit by both")
+    expect(page.locator("#graph-compare-years g.trace.bars .point path").first).to_be_attached()
+    click_row(page, "graph-compare-districts", "Quetta (both)", "Quetta")
+    quetta = in_districts(incidents, "Quetta")
+    expect_kpis(page, quetta)
+    assert query(page.url)["district"] == ["Quetta"] and query(page.url)["view"] == ["compare"]
+    page.locator("#compare-rule").click()  # drop the common rule: more IS attacks count
+    expect(page.locator("#graph-compare-districts .gtitle")).not_to_contain_text(
+        "at least 5 killed", timeout=SETTLE_MS)
+    assert query(page.url).get("rule") == ["off"]
+
+
+def test_published_view_drills_into_its_incidents(page, incidents):
+    open_view(page, "published", "graph-published")
+    expect(page.locator("#grid-published .ag-row")).to_have_count(8, timeout=SETTLE_MS)
+    click_row(page, "graph-published", "IS-K, Mastung district: attacks", "Mastung")
+    view = in_districts(incidents, "Mastung")
+    view = view[view["group"].isin(["IS-K", "ISPP"])
+                & view["date"].between("2016-01-01", "2025-06-01")]
+    expect_kpis(page, view)
+    q = query(page.url)
+    assert q["district"] == ["Mastung"] and q["group"] == ["IS-K,ISPP"]
+    expect(page.locator("#grid-note")).to_have_text(f"{len(view)} incidents in view.")
+
+
+def test_target_trends_view_cross_filters(page, incidents):
+    open_view(page, "targets", "graph-human-targets", "&group=IS-K")
+    expect(page.locator("#graph-target-share g.trace.bars .point path").first).to_be_attached()
+    click_row(page, "graph-human-targets", "Political", "Political")
+    view = incidents[(incidents["group"] == "IS-K") & (incidents["target_type"] == "Political")]
+    expect_kpis(page, view)
+    assert query(page.url)["target"] == ["Political"]
+
+
+def test_tabs_switch_views_and_keep_the_url(page):
+    open_app(page, "/?group=BLA", attacks=None)
+    page.get_by_role("tab", name="Group comparison").click()
+    expect(page.locator("#graph-compare-districts g.trace.bars .point path").first) \
+        .to_be_attached(timeout=SETTLE_MS)
+    expect_query(page, {"group": ["BLA"], "view": ["compare"]})
+    page.get_by_role("tab", name="Overview").click()
+    expect_query(page, {"group": ["BLA"]})

@@ -1,0 +1,143 @@
+"""Analyst views checked against pandas computed independently from the CSV files."""
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import aggregate, figures
+from dashboard.aggregate import View
+from dashboard.callbacks import next_filters
+from dashboard.filters import Filters
+
+IS, BALOCH = ["IS-K", "ISPP"], ["BLA", "BLF", "BRA", "BRAS"]
+
+
+@pytest.fixture(scope="module")
+def raw():
+    frame = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
+    frame["k"] = pd.to_numeric(frame["killed"].replace("", None))
+    frame["i"] = pd.to_numeric(frame["injured"].replace("", None))
+    frame["year"] = frame["date"].str[:4].astype(int)
+    frame["districts"] = frame["district"].str.split(";").map(lambda ps: [p.strip() for p in ps])
+    return frame
+
+
+def side(raw, groups, min_killed=5):
+    sel = raw[raw["group"].isin(groups)]
+    return sel[sel["k"] >= min_killed] if min_killed else sel
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_compare_districts(ds, raw, rule):
+    table = aggregate.compare_districts(View(ds, Filters(common_rule=rule)))
+    for family, groups in (("Islamic State", IS), ("Baloch separatist", BALOCH)):
+        expected = side(raw, groups, 5 if rule else 0)["districts"].explode().value_counts()
+        got = table[family][table[family] > 0]
+        assert got.sort_index().to_dict() == expected.sort_index().to_dict()
+    both = set(table.index[table["both"]])
+    is_d = set(side(raw, IS, 5 if rule else 0)["districts"].explode())
+    bal_d = set(side(raw, BALOCH, 5 if rule else 0)["districts"].explode())
+    assert both == is_d & bal_d and "Quetta" in both
+
+
+def test_compare_ignores_group_filter_and_keeps_stricter_rule(ds, raw):
+    f = Filters(group=("IS-K",), min_killed=20, province=("Balochistan",))
+    table = aggregate.compare_years(View(ds, f))
+    sel = raw[(raw["province"] == "Balochistan") & (raw["k"] >= 20)]
+    for family, groups in (("Islamic State", IS), ("Baloch separatist", BALOCH)):
+        part = table[table["family"] == family].set_index("year")
+        exp = sel[sel["group"].isin(groups)].groupby("year")
+        assert part["attacks"][part["attacks"] > 0].to_dict() == exp.size().to_dict()
+        assert part["killed"][part["killed"] > 0].to_dict() == \
+            exp["k"].sum().astype(int).to_dict()
+
+
+@pytest.mark.parametrize("attribution", [(), ("claimed",)])
+def test_published_figures_for_both_definitions(ds, raw, attribution):
+    table = aggregate.published_comparison(ds, Filters(attribution=attribution)) \
+        .set_index("figure_id")
+    sel = raw[raw["group"].isin(IS)]
+    if attribution:
+        sel = sel[sel["attribution"].isin(attribution)]
+        assert set(table["definition"]) == {"claimed"}
+    else:
+        assert set(table["definition"]) == {"claimed + attributed + disputed"}
+    bal = sel[(sel["province"] == "Balochistan") & (sel["date"] >= "2016-01-01")
+              & (sel["date"] <= "2025-06-01")]
+    assert table.at["isk_bal_attacks", "dataset"] == len(bal)
+    assert table.at["isk_bal_killed", "dataset"] == int(bal["k"].sum())
+    assert table.at["isk_bal_injured", "dataset"] == int(bal["i"].sum())
+    assert table.at["isk_bal_injured", "unknown"] == int(bal["i"].isna().sum())
+    assert table.at["isk_bal_shrines_churches", "dataset"] == \
+        bal["target_type"].isin(["Shrine", "Church"]).sum()
+    for fid, district, province in (("isk_mastung_attacks", "Mastung", "Balochistan"),
+                                    ("isk_quetta_attacks", "Quetta", "Balochistan")):
+        part = bal[bal["districts"].map(lambda d: district in d)]
+        assert table.at[fid, "dataset"] == len(part)
+    kp = sel[sel["date"] <= "2025-06-01"]
+    for fid, district in (("isk_bajaur_attacks", "Bajaur"), ("isk_peshawar_attacks", "Peshawar")):
+        assert table.at[fid, "dataset"] == kp["districts"].map(lambda d: district in d).sum()
+    published = {"isk_bal_attacks": 33, "isk_bal_killed": 436, "isk_bal_injured": 691,
+                 "isk_mastung_attacks": 12, "isk_quetta_attacks": 10, "isk_bajaur_attacks": 36,
+                 "isk_peshawar_attacks": 19, "isk_bal_shrines_churches": 8}
+    assert table["published"].to_dict() == published
+    for fid, value in published.items():
+        assert table.at[fid, "coverage"] == round(table.at[fid, "dataset"] / value, 2)
+    assert table["citation"].str.contains("Dawn").all()
+
+
+def test_target_shares_and_human_ranking(ds, raw):
+    v = View(ds, Filters(group=("IS-K",), province=("Balochistan",)))
+    shares = aggregate.target_shares(v)
+    sel = raw[(raw["group"] == "IS-K") & (raw["province"] == "Balochistan")]
+    counts = sel.groupby(["year", "target_type"]).size().unstack(fill_value=0)
+    for year, row in counts.iterrows():
+        expected = (row / row.sum()).round(6)
+        got = shares.loc[year, expected.index].round(6)
+        assert got.to_dict() == expected.to_dict()
+    assert (shares.sum(axis=1).round(6).isin([0, 1])).all()
+    ranking = aggregate.human_targets(v)
+    human = sel[~sel["target_type"].isin(["Shrine", "Church", "Mosque/Religious gathering",
+                                          "Infrastructure", "Other"])]
+    expected = human.groupby("target_type").size().sort_values(ascending=False)
+    assert ranking["attacks"].to_dict() == expected.to_dict()
+    assert list(ranking.index[:2]) == ["Security forces", "Political"]
+
+
+def test_clicks_in_the_analyst_views(ds):
+    f = Filters(tab="compare")
+    f2, _ = next_filters("graph-compare-districts", f, ds,
+                         click={"points": [{"y": "Quetta (both)", "customdata": "Quetta"}]})
+    assert f2.district == ("Quetta",) and f2.tab == "compare"
+    f3, _ = next_filters("graph-compare-years", f2, ds, click={"points": [{"x": 2024,
+                                                                           "customdata": 2024}]})
+    assert (f3.date_from, f3.date_to) == (date(2024, 1, 1), date(2024, 12, 31))
+    f4, _ = next_filters("graph-compare-years", f3, ds, click={"points": [{"customdata": 2024}]})
+    assert f4.date_from is None  # the same year again clears it
+    pub = aggregate.published_comparison(ds, Filters()).set_index("figure_id")
+    f5, _ = next_filters("graph-published", Filters(tab="published"), ds,
+                         click={"points": [{"customdata": pub.at["isk_mastung_attacks",
+                                                                 "query"]}]})
+    assert f5.district == ("Mastung",) and f5.group == ("IS-K", "ISPP")
+    assert f5.tab == "published"
+    assert aggregate.totals(View(ds, f5)).attacks == pub.at["isk_mastung_attacks", "dataset"]
+    f6, _ = next_filters("graph-human-targets", Filters(), ds,
+                         click={"points": [{"y": "Political"}]})
+    assert f6.target_type == ("Political",)
+
+
+def test_views_keep_url_state(ds):
+    f = Filters(tab="compare", common_rule=False, group=("BLA",))
+    assert f.to_query() == "?group=BLA&view=compare&rule=off"
+    assert Filters.from_query(f.to_query(), ds.reference, {})[0] == f
+
+
+@pytest.mark.parametrize("name", ["compare_districts", "compare_years", "published",
+                                  "target_share", "human_targets"])
+def test_analyst_figures_say_their_rule_and_scope(ds, name):
+    fig = figures.CHARTS[name](View(ds, Filters(group=("IS-K",))))
+    sub = fig.layout.title.subtitle.text
+    if name.startswith("compare"):
+        assert "at least 5 killed" in sub and "group filter does not apply" in sub
+    if name == "published":
+        assert "attribution claimed + attributed + disputed" in sub
