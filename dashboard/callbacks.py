@@ -75,8 +75,8 @@ def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: st
         same = (current.date_from, current.date_to) == year
         return replace(current, date_from=None if same else year[0],
                        date_to=None if same else year[1]), []
-    if chart == "published":  # a published figure's bar: its scope, on the overview
-        value = _clicked(click)
+    if chart == "published" or trigger == "grid-published":  # a published figure: its scope
+        value = _clicked(click) if chart else _published_query(ds, current, click)
         if not value:
             return current, []
         scope, notices = _from_query(value, ds)
@@ -99,6 +99,13 @@ def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: st
                    tab=controls.get("tab") or current.tab,
                    common_rule=bool(controls.get("common_rule", current.common_rule)),
                    **values), []
+
+
+def _published_query(ds, current: Filters, cell: dict | None) -> str | None:
+    """The scope of the published figure in a clicked row of the published table."""
+    table = aggregate.published_comparison(ds, current)
+    row = table[table["figure_id"] == (cell or {}).get("rowId")]
+    return row["query"].iat[0] if len(row) else None
 
 
 def _from_query(search: str, ds) -> tuple[Filters, list[str]]:
@@ -144,6 +151,7 @@ def register(app, ds) -> None:
         Input("reset", "n_clicks"),
         Input({"type": "chip", "dim": ALL, "value": ALL}, "n_clicks"),
         *[Input(gid, "clickData") for gid in click_ids],
+        Input("grid-published", "cellClicked"),
         Input(GRAPH_IDS["timeline"], "selectedData"),
         Input("filter-date", "start_date"),
         Input("filter-date", "end_date"),
@@ -156,7 +164,7 @@ def register(app, ds) -> None:
     )
     def control(search, _reset, _chips, *rest):
         clicks = dict(zip(click_ids, rest[:len(click_ids)]))
-        selected, start, end, *rest = rest[len(click_ids):]
+        clicks["grid-published"], selected, start, end, *rest = rest[len(click_ids):]
         *control_values, min_killed, period, tab, rule, stored = rest
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:

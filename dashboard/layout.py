@@ -126,17 +126,18 @@ def published_grid() -> dag.AgGrid:
         {"field": "coverage", "headerName": "Coverage", "width": 110,
          "valueFormatter": {"function": "params.value == null ? '' : "
                                         "Math.round(params.value * 100) + '%'"}},
-        {"field": "definition", "headerName": "Dataset definition", "minWidth": 220, "flex": 1},
-        {"field": "note", "headerName": "Notes", "minWidth": 300, "flex": 2,
-         "wrapText": True, "autoHeight": True},
-        {"field": "citation", "headerName": "Citation", "minWidth": 260, "flex": 1,
-         "wrapText": True, "autoHeight": True},
+        {"field": "definition", "headerName": "Dataset definition", "minWidth": 200, "flex": 1},
+        {"field": "note", "headerName": "How the counts compare", "minWidth": 260, "flex": 2,
+         "tooltipField": "note"},
+        {"field": "citation", "headerName": "Citation", "minWidth": 240, "flex": 1,
+         "tooltipField": "citation"},
     ]
     return dag.AgGrid(id="grid-published", columnDefs=columns, rowData=[],
                       defaultColDef={"sortable": True, "resizable": True},
-                      dashGridOptions={"domLayout": "autoHeight", "rowSelection":
-                                       {"mode": "singleRow", "checkboxes": False,
-                                        "enableClickSelection": True}},
+                      dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
+                                       "rowSelection": {"mode": "singleRow",
+                                                        "checkboxes": False,
+                                                        "enableClickSelection": True}},
                       getRowId="params.data.figure_id", className="ag-theme-quartz")
 
 
@@ -190,12 +191,12 @@ def build_layout(ds, topojson_url: str) -> html.Div:
         "published": [dbc.Col([
             html.P("Each figure published by Dawn (1 June 2025) beside this dataset's count for "
                    "the same scope. The attribution filter sets the dataset's definition; "
-                   "click a bar or a row to see the incidents behind the count.",
-                   className="small text-muted mb-1"),
+                   "click a bar or a row to see the incidents behind the count (hover a note "
+                   "or citation to read it whole).", className="small text-muted mb-1"),
             published_grid()], xs=12)],
     }
     tabs = dbc.Tabs([
-        dbc.Tab(dbc.Row(extras.get(tab, []) + graphs(tab), className="g-3 mt-1"),
+        dbc.Tab(dbc.Row(graphs(tab) + extras.get(tab, []), className="g-3 mt-1"),
                 label=TAB_LABELS[tab], tab_id=tab)
         for tab in TAB_CHARTS
     ], id="view-tabs", active_tab="overview")

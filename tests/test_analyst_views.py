@@ -141,3 +141,12 @@ def test_analyst_figures_say_their_rule_and_scope(ds, name):
         assert "at least 5 killed" in sub and "group filter does not apply" in sub
     if name == "published":
         assert "attribution claimed + attributed + disputed" in sub
+
+
+def test_published_table_row_drills_into_its_scope(ds):
+    f, _ = next_filters("grid-published", Filters(tab="published"), ds,
+                        click={"rowId": "isk_bajaur_attacks", "colId": "scope"})
+    assert f.district == ("Bajaur",) and f.province == ("Khyber Pakhtunkhwa",)
+    assert f.date_to == date(2025, 6, 1) and f.tab == "published"
+    same, _ = next_filters("grid-published", f, ds, click={"rowId": "no-such-row"})
+    assert same == f
