@@ -188,34 +188,26 @@ def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
 # ---------------------------------------------------------------------- charts
 def district_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
-    f = v.f
     table = aggregate.by_district(v)
-    order = table.index.tolist()
-    top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
-    height = max(460, 230 + 22 * len(order))
-    layout = dict(
-        barmode="stack", clickmode="event", height=height,
-        yaxis=_category_axis(order, height),
-        xaxis=_int_axis("Attacks (an attack across several districts counts in each)", top),
-    )
-    return _figure(_bars(table, f.district, outline=True), layout, v,
-                   "attacks by district", base_url,
-                   None if table.to_numpy().any() else NO_MATCH)
+    return _stacked_bars(v, table, v.f.district, "attacks by district", base_url,
+                         "Attacks (an attack across several districts counts in each)",
+                         height=max(460, 230 + 22 * len(table)), outline=True)
 
 
 def target_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by target type, stacked by group; selected types highlighted."""
-    f = v.f
-    table = aggregate.by_target(v)
-    order = table.index.tolist()
+    return _stacked_bars(v, aggregate.by_target(v), v.f.target_type,
+                         "attacks by target type", base_url, "Attacks")
+
+
+def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url: str,
+                  axis_title: str, height: int = 460, outline: bool = False) -> go.Figure:
+    """Horizontal bars of a category x group count table, most attacks on top."""
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
-    layout = dict(
-        barmode="stack", clickmode="event",
-        yaxis=_category_axis(order, 460),
-        xaxis=_int_axis("Attacks", top),
-    )
-    return _figure(_bars(table, f.target_type, outline=False), layout, v,
-                   "attacks by target type", base_url,
+    layout = dict(barmode="stack", clickmode="event", height=height,
+                  yaxis=_category_axis(table.index.tolist(), height),
+                  xaxis=_int_axis(axis_title, top))
+    return _figure(_bars(table, selected, outline), layout, v, what, base_url,
                    None if table.to_numpy().any() else NO_MATCH)
 
 

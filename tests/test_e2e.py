@@ -98,8 +98,8 @@ def expect_query(page, expected: dict[str, list[str]]) -> None:
     assert query(page.url) == expected
 
 
-def bar_centre(page, gid: str, category: str) -> dict:
-    """Centre of the horizontal bar in the row whose y tick reads `category`."""
+def nearest_bar(page, gid: str, category: str) -> dict:
+    """Centre of the non-empty bar nearest to the row whose y tick reads `category`."""
     centre = page.evaluate(
         """([gid, category]) => {
             const root = document.getElementById(gid);
@@ -108,23 +108,27 @@ def bar_centre(page, gid: str, category: str) -> dict:
             if (!tick) return null;
             const tb = tick.getBoundingClientRect();
             const row = tb.top + tb.height / 2;
+            let best = null;
             for (const bar of root.querySelectorAll('g.trace.bars .point path')) {
                 const b = bar.getBoundingClientRect();
-                if (b.width > 0 && b.top <= row && row <= b.bottom)
-                    return {x: b.left + b.width / 2, y: b.top + b.height / 2};
+                if (b.width < 2) continue;
+                const d = Math.abs((b.top + b.bottom) / 2 - row);
+                if (d < b.height && (!best || d < best.d))
+                    best = {d, x: b.left + Math.min(b.width / 2, 20), y: (b.top + b.bottom) / 2};
             }
-            return null;
+            return best;
         }""", [gid, category])
     assert centre, f"no bar for {category!r} in #{gid}"
     return centre
 
 
-def click_bar(page, gid: str, category: str) -> None:
+def click_bar(page, gid: str, category: str, hover_text: str | None = None) -> None:
     """Hover, then click, a bar: Plotly's drag layer takes the events, not the bar element."""
     page.locator(f"#{gid}").scroll_into_view_if_needed()
-    at = bar_centre(page, gid, category)
+    at = nearest_bar(page, gid, category)
     page.mouse.move(at["x"], at["y"])
-    expect(page.locator(f"#{gid} .hoverlayer .hovertext")).to_contain_text(category)
+    expect(page.locator(f"#{gid} .hoverlayer .hovertext")).to_contain_text(
+        hover_text or category)
     page.mouse.click(at["x"], at["y"])
 
 
@@ -358,38 +362,6 @@ def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
 
 
 # ---------------------------------------------------------------------- analyst views
-def nearest_bar(page, gid: str, category: str) -> dict:
-    """Centre of the non-empty bar nearest to the row whose y tick reads `category`."""
-    centre = page.evaluate(
-        """([gid, category]) => {
-            const root = document.getElementById(gid);
-            const tick = [...root.querySelectorAll('.ytick text')]
-                .find(t => t.textContent === category);
-            if (!tick) return null;
-            const tb = tick.getBoundingClientRect();
-            const row = tb.top + tb.height / 2;
-            let best = null;
-            for (const bar of root.querySelectorAll('g.trace.bars .point path')) {
-                const b = bar.getBoundingClientRect();
-                if (b.width < 2) continue;
-                const d = Math.abs((b.top + b.bottom) / 2 - row);
-                if (d < b.height && (!best || d < best.d))
-                    best = {d, x: b.left + Math.min(b.width / 2, 20), y: (b.top + b.bottom) / 2};
-            }
-            return best;
-        }""", [gid, category])
-    assert centre, f"no bar for {category!r} in #{gid}"
-    return centre
-
-
-def click_row(page, gid: str, category: str, hover_text: str) -> None:
-    page.locator(f"#{gid}").scroll_into_view_if_needed()
-    at = nearest_bar(page, gid, category)
-    page.mouse.move(at["x"], at["y"])
-    expect(page.locator(f"#{gid} .hoverlayer .hovertext")).to_contain_text(hover_text)
-    page.mouse.click(at["x"], at["y"])
-
-
 def open_view(page, tab: str, graph: str, path: str = "") -> None:
     page.goto(page.base + f"/?view={tab}" + path)
     expect(page.locator(f"#{graph} g.trace.bars .point path").first).to_be_attached(
@@ -400,7 +372,7 @@ def test_group_comparison_view_cross_filters(page, incidents):
     open_view(page, "compare", "graph-compare-districts")
     expect(page.locator("#graph-compare-districts .gtitle")).to_contain_text("hit by both")
     expect(page.locator("#graph-compare-years g.trace.bars .point path").first).to_be_attached()
-    click_row(page, "graph-compare-districts", "Quetta (both)", "Quetta")
+    click_bar(page, "graph-compare-districts", "Quetta (both)", "Quetta")
     quetta = in_districts(incidents, "Quetta")
     expect_kpis(page, quetta)
     assert query(page.url)["district"] == ["Quetta"] and query(page.url)["view"] == ["compare"]
@@ -413,7 +385,7 @@ def test_group_comparison_view_cross_filters(page, incidents):
 def test_published_view_drills_into_its_incidents(page, incidents):
     open_view(page, "published", "graph-published")
     expect(page.locator("#grid-published .ag-row")).to_have_count(8, timeout=SETTLE_MS)
-    click_row(page, "graph-published", "IS-K, Mastung district: attacks", "Mastung")
+    click_bar(page, "graph-published", "IS-K, Mastung district: attacks", "Mastung")
     view = in_districts(incidents, "Mastung")
     view = view[view["group"].isin(["IS-K", "ISPP"])
                 & view["date"].between("2016-01-01", "2025-06-01")]
@@ -426,7 +398,7 @@ def test_published_view_drills_into_its_incidents(page, incidents):
 def test_target_trends_view_cross_filters(page, incidents):
     open_view(page, "targets", "graph-human-targets", "&group=IS-K")
     expect(page.locator("#graph-target-share g.trace.bars .point path").first).to_be_attached()
-    click_row(page, "graph-human-targets", "Political", "Political")
+    click_bar(page, "graph-human-targets", "Political", "Political")
     view = incidents[(incidents["group"] == "IS-K") & (incidents["target_type"] == "Political")]
     expect_kpis(page, view)
     assert query(page.url)["target"] == ["Political"]
