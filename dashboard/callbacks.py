@@ -12,7 +12,8 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash import (ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc, html,
+                  no_update)
 
 from . import aggregate, export, figures
 from .filters import Filters
@@ -236,6 +237,13 @@ def register(app, ds) -> None:
                 f"Showing the {GRID_LIMIT:,} newest of {len(view):,} incidents in view; "
                 "narrow the filters to see the rest.")
         return grid_rows(shown), note
+
+    app.clientside_callback(
+        ClientsideFunction("pmd", "downloadSvg"),
+        Output({"type": "svg", "chart": MATCH}, "title"),
+        Input({"type": "svg", "chart": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("download-pack", "data"),

@@ -179,9 +179,13 @@ def build_layout(ds, topojson_url: str) -> html.Div:
     ]), className="controls")
 
     def graphs(tab):
-        return [dbc.Col(dbc.Card(dcc.Graph(id=GRAPH_IDS[name],
-                                           config=graph_config(topojson_url, name))), xs=12)
-                for name in TAB_CHARTS[tab]]
+        return [dbc.Col(dbc.Card([
+            dcc.Graph(id=GRAPH_IDS[name], config=graph_config(topojson_url, name)),
+            html.Div(dbc.Button("Download SVG", id={"type": "svg", "chart": name}, size="sm",
+                                color="link", title="The chart as SVG (the camera icon in "
+                                                    "the chart's toolbar gives a PNG)"),
+                     className="text-end px-2 pb-1"),
+        ]), xs=12) for name in TAB_CHARTS[tab]]
 
     extras = {
         "compare": [dbc.Col(dbc.Switch(

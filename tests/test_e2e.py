@@ -412,3 +412,16 @@ def test_tabs_switch_views_and_keep_the_url(page):
     expect_query(page, {"group": ["BLA"], "view": ["compare"]})
     page.get_by_role("tab", name="Overview").click()
     expect_query(page, {"group": ["BLA"]})
+
+
+def test_svg_download_of_a_chart(page):
+    open_app(page, "/?group=IS-K", attacks=None)
+    button = page.locator('[id*="\\"chart\\":\\"target\\""]')
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    name = download.value.suggested_filename
+    assert name.startswith("target_group-IS-K_") and name.endswith(".svg")
+    path = download.value.path()
+    svg = open(path, encoding="utf-8").read()
+    assert svg.startswith("<svg") and "IS-K attacks by target type" in svg
