@@ -144,7 +144,7 @@ def _link(v: View, base_url: str) -> str:
 
 
 def _write_sources(v: View, incidents: pd.DataFrame, path: Path, base_url: str) -> Path:
-    lines = [f"# Sources for this view", "",
+    lines = ["# Sources for this view", "",
              f"Filters: {figures.subtitle(v.f).removeprefix('Filters: ')}",
              f"View: {_link(v, base_url)}",
              f"{len(incidents)} incidents; data to {v.ds.as_of}.", ""]

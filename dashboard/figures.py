@@ -6,8 +6,6 @@ same group has the same colour in every chart (Okabe-Ito, colour-blind safe).
 """
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -21,7 +19,7 @@ GROUP_COLOURS = {
     "BRAS": "#009E73", "BRA": "#CC79A7", "TTP": "#F0E442", "Other": "#999999",
     "Unknown": "#666666",
 }
-KILLED_COLOUR, INJURED_COLOUR, ATTACKS_COLOUR = "#D55E00", "#E69F00", "#0072B2"
+KILLED_COLOUR, INJURED_COLOUR = "#D55E00", "#E69F00"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
@@ -100,7 +98,7 @@ BRIEFING = dict(layout=dict(
 def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
             message: str | None = None, heading: str | None = None,
             note: str | None = None) -> go.Figure:
-    """Assemble one validated figure: the chart's traces and layout inside the briefing frame."""
+    """Assemble one figure: the chart's traces and layout inside the briefing frame."""
     annotations = [dict(text=footer(v, base_url), showarrow=False, xref="paper",
                         yref="paper", x=0, y=0, yshift=-FOOTER_GAP, xanchor="left", yanchor="top",
                         font=dict(size=11, color="#555555"), align="left")]
@@ -114,7 +112,8 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         template=BRIEFING,
         title=dict(text=f"<b>{heading or title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
-                   subtitle=dict(text=subtitle(v.f) + (f"<br>{note}" if note else ""), font=dict(size=14, color="#555555"))),
+                   subtitle=dict(text=subtitle(v.f) + (f"<br>{note}" if note else ""),
+                                 font=dict(size=14, color="#555555"))),
         margin=dict(l=10, r=20, t=100, b=FOOTER_GAP + 40),
         height=460,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
@@ -253,7 +252,8 @@ def map_figure(v: View, base_url: str = "") -> go.Figure:
             line = dict(color=np.where(chosen, HIGHLIGHT, "white").tolist(),
                         width=np.where(chosen, 3, 1).tolist())
         traces.append(dict(
-            type="scattergeo", name=str(group), showlegend=True, lat=part["latitude"].astype(float).tolist(),
+            type="scattergeo", name=str(group), showlegend=True,
+            lat=part["latitude"].astype(float).tolist(),
             lon=part["longitude"].astype(float).tolist(), customdata=part["district"].tolist(),
             text=part["breakdown"].tolist(),
             marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5)
