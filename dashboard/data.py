@@ -24,7 +24,7 @@ REQUIRED = (
 )
 OPTIONAL = (
     "collection", "location", "latitude", "longitude", "claimant_reported",
-    "target_detail", "notes",
+    "target_detail", "notes", "source_text",
 )
 COLUMNS = REQUIRED + OPTIONAL
 DISTRICT_SEP = ";"
@@ -64,6 +64,8 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     rows_in: int = 0
     file_errors: list[str] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # importers.ImportReport, one per ACLED/GTD file
+    reference: Reference | None = None  # the gazetteer plus the placeholder districts used
 
     @property
     def accepted(self) -> int:
@@ -198,8 +200,13 @@ class _Collector:
 
 
 def validate(frame: pd.DataFrame, lines: list[int], source: str,
-             ref: Reference | None = None, today: date | None = None) -> LoadResult:
-    """Check every cell of a text frame; return accepted rows typed and all problems."""
+             ref: Reference | None = None, today: date | None = None,
+             require_url: bool = True) -> LoadResult:
+    """Check every cell of a text frame; return accepted rows typed and all problems.
+
+    With require_url=False (imported data), a row without a source URL is accepted when it
+    names its sources in source_text.
+    """
     ref = ref or load_reference()
     today = today or date.today()
     n = len(frame)
@@ -251,7 +258,7 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
     killed = _check_count(text["killed"], "killed", out)
     injured = _check_count(text["injured"], "injured", out)
     lat, lon = _check_coordinates(text["latitude"], text["longitude"], provinces, ref, out)
-    _check_urls(text["source_urls"], out)
+    _check_urls(text["source_urls"], text["source_text"], require_url, out)
     collection = text["collection"].where(text["collection"] != "", Path(source).stem)
 
     keep = ~out.bad
@@ -268,6 +275,7 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
         "collection": collection,
         **{c: text[c] for c in ("location", "claimant_reported", "target_detail", "notes")},
         "source_urls": text["source_urls"],
+        "source_text": text["source_text"],
         **{c: text[c] for c in extra},
     })[keep].reset_index(drop=True)
     result["source_file"] = Path(source).name
@@ -389,15 +397,19 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
     return lat.astype("Float64"), lon.astype("Float64")
 
 
-def _check_urls(values: pd.Series, out: _Collector) -> None:
+def _check_urls(values: pd.Series, texts: pd.Series, require_url: bool,
+                out: _Collector) -> None:
     url = _URL.pattern.strip("^$")
     whole = rf"^{url}(?:\s*\|\s*{url})*$"
     ok = values.str.fullmatch(whole, case=False).fillna(False).to_numpy(dtype=bool)
+    if not require_url:
+        ok = ok | ((values == "") & (texts != "")).to_numpy(dtype=bool)
+    needed = "a source URL" if require_url else "a source URL or a source_text"
     for row in np.flatnonzero(~ok):  # explain only the rows that fail
         cell = values.iat[row]
         urls = split_list(cell)
         if not urls:
-            out.add(row, "source_urls", cell, "missing: every incident needs a source URL")
+            out.add(row, "source_urls", cell, f"missing: every incident needs {needed}")
             continue
         bad = next((u for u in urls if not _URL.match(u)), cell)
         out.add(row, "source_urls", bad, "not an http(s) URL")
@@ -407,7 +419,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in CATEGORICAL:
         frame[c] = frame[c].astype("category")
     for c in ("incident_id", "location", "claimant_reported", "target_detail", "notes",
-              "source_urls", "source_file"):
+              "source_urls", "source_text", "source_file"):
         frame[c] = frame[c].astype("string")
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     for c in ("killed", "injured"):
@@ -426,30 +438,52 @@ def _empty_frame() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- entry points
-def load_file(path: str | Path, ref: Reference | None = None) -> LoadResult:
-    """Read and validate one file. Raises DataFileError if it is not a readable table."""
+def load_file(path: str | Path, ref: Reference | None = None, fmt: str = "auto") -> LoadResult:
+    """Read and validate one file. Raises DataFileError if it is not a readable table.
+
+    fmt: 'canonical', 'imported', 'acled', 'gtd', or 'auto' to tell by the file's columns
+    (see dashboard/importers.py). ACLED and GTD exports are converted, then validated.
+    """
+    from . import importers  # importers builds on this module
+
+    if fmt not in importers.FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(importers.FORMATS)}")
     frame, lines = read_table(path)
     if not len(frame.columns):
         raise DataFileError(f"{path}: no columns found")
     if not len(frame):
         raise DataFileError(f"{path}: a header but no data rows")
+    fmt = importers.detect_format(frame.columns) if fmt == "auto" else fmt
+    if fmt in importers.EXPORTS:
+        return importers.load_export(frame, lines, str(path), fmt, ref)
+    if fmt == "imported":
+        return validate(frame, lines, str(path), importers.with_placeholders(
+            ref or load_reference()), require_url=False)
     return validate(frame, lines, str(path), ref)
 
 
-def load_files(paths, ref: Reference | None = None) -> LoadResult:
+def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
+               duplicates: str = "keep") -> LoadResult:
     """Load several files; an unreadable file is reported and the others still load.
 
-    An incident_id already accepted from an earlier file is rejected in the later one.
+    An incident_id already accepted from an earlier file is rejected in the later one. Likely
+    duplicates across files (importers.find_duplicates) are reported; with
+    duplicates='drop-later' the later row of each pair is also dropped.
     """
+    from . import importers  # importers builds on this module
+
     ref = ref or load_reference()
-    frames, problems, rows_in, errors = [], [], 0, []
+    frames, problems, rows_in, errors, reports = [], [], 0, [], []
     seen: dict[str, str] = {}
+    sources: dict[str, str] = {}  # file name -> path as given
     for path in paths:
         try:
-            result = load_file(path, ref)
+            result = load_file(path, ref, fmt)
         except DataFileError as exc:
             errors.append(str(exc))
             continue
+        sources[Path(path).name] = str(path)
+        reports.extend(result.reports)
         inc = result.incidents
         clash = inc["incident_id"].isin(list(seen)).to_numpy()
         for _, row in inc[clash].iterrows():
@@ -466,8 +500,12 @@ def load_files(paths, ref: Reference | None = None) -> LoadResult:
         incidents = _typed(incidents.astype({c: object for c in CATEGORICAL}))
     else:
         incidents = _empty_frame()
+    incidents, likely = importers.likely_duplicates(incidents, sources,
+                                                    drop=duplicates == "drop-later")
+    problems.extend(likely)
     incidents = incidents.sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
-    return LoadResult(incidents, problems, rows_in, errors)
+    return LoadResult(incidents, problems, rows_in, errors, reports,
+                      importers.reference_for(incidents, ref))
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -483,7 +521,7 @@ class Dataset:
     @classmethod
     def from_result(cls, result: LoadResult, ref: Reference | None = None) -> "Dataset":
         return cls(result.incidents, district_links(result.incidents),
-                   ref or load_reference(), result)
+                   ref or result.reference or load_reference(), result)
 
     # Numpy views of the columns, computed once: every update filters and counts on these.
     @cached_property

@@ -1,0 +1,517 @@
+"""Tests for bring-your-own-data: ACLED and GTD exports, the import command, mapping tables,
+placeholder districts, sources without URLs, and likely duplicates across files.
+
+The fixtures in tests/fixtures/ are synthetic (ids PAK-FIXTURE-…, FIXTURE-…; every note says
+"test fixture, not a real event"). Each expected value below is read off the fixture by hand.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.data import Dataset, load_file, load_files, read_table
+from dashboard.importers import (
+    MAPPINGS_DIR, TABLES, detect_format, find_duplicates, fold, load_placeholders,
+    write_table,
+)
+from dashboard.reference import load_reference, split_list
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+ACLED = FIXTURES / "acled_sample.csv"
+GTD = FIXTURES / "gtd_sample.csv"
+CANONICAL = FIXTURES / "canonical_sample.csv"
+PLACEHOLDER_BL = "Unknown district (Balochistan)"
+
+
+def by_id(result) -> dict[str, pd.Series]:
+    return {row.incident_id: row for _, row in result.incidents.iterrows()}
+
+
+def rejecting(result) -> list:
+    return [p for p in result.problems if p.rejects_row]
+
+
+def balanced(result) -> None:
+    """Rows in = accepted + rejected, and every rejected row is named by a problem."""
+    assert result.accepted + result.rejected == result.rows_in
+    assert len({(p.source, p.line) for p in rejecting(result)}) == result.rejected
+
+
+@pytest.fixture(scope="module")
+def acled():
+    return load_file(ACLED, fmt="acled")
+
+
+@pytest.fixture(scope="module")
+def gtd():
+    return load_file(GTD, fmt="gtd")
+
+
+# --------------------------------------------------------------------------- detection
+@pytest.mark.parametrize("path, fmt", [(ACLED, "acled"), (GTD, "gtd"), (CANONICAL, "canonical"),
+                                       (ROOT / "data" / "incidents.csv", "canonical")])
+def test_detect_format_by_columns(path, fmt):
+    frame, _ = read_table(path)
+    assert detect_format(frame.columns) == fmt
+
+
+def test_detect_imported_by_source_text_column():
+    assert detect_format(["incident_id", "date", "Source_Text"]) == "imported"
+    assert detect_format([" EVENTID ", "iyear", "gname", "source_text"]) == "gtd"
+
+
+def test_auto_gives_the_same_rows_as_the_named_format(acled, gtd):
+    for path, named in ((ACLED, acled), (GTD, gtd)):
+        auto = load_file(path)
+        pd.testing.assert_frame_equal(auto.incidents, named.incidents)
+        assert auto.problems == named.problems
+
+
+def test_fold_strips_accents_case_and_spacing():
+    assert fold("  Khuzdār ") == "khuzdar"
+    assert fold("SŪĪ") == "sui"
+    assert fold("Dera  Murād_Jamālī") == "dera murad jamali"
+    assert load_reference().district_lookup.resolve(fold("کوئٹہ")) is None  # Urdu stays unmapped
+
+
+# --------------------------------------------------------------------------- ACLED
+def test_acled_totals(acled):
+    balanced(acled)
+    assert (acled.rows_in, acled.accepted, acled.rejected) == (13, 11, 2)
+    inc = acled.incidents
+    assert int(inc["killed"].sum()) == 37 and inc["killed"].notna().all()
+    assert inc["injured"].isna().all()  # ACLED has no injury count: unknown, never zero
+    assert (inc["attribution"] == "attributed").all()
+    assert set(inc["collection"]) == {"acled_sample"}
+
+
+def test_acled_rejects_punjab_and_impossible_date_by_line(acled):
+    assert [(p.line, p.field, p.value, p.reason) for p in rejecting(acled)] == [
+        (9, "admin1", "Punjab", "not one of the provinces the gazetteer covers (Balochistan, "
+                                "Khyber Pakhtunkhwa, Sindh, Islamabad)"),
+        (14, "event_date", "31 February 2024", "not a date (YYYY-MM-DD or '15 March 2024')"),
+    ]
+    assert str(rejecting(acled)[0]).startswith(f"{ACLED}:9: admin1 'Punjab': ")
+
+
+def test_acled_rows_converted(acled):
+    rows = by_id(acled)
+    got = {i: (f"{r['date']:%Y-%m-%d}", r["province"], r["district"], r["group"],
+               r["target_type"], r["attack_type"], int(r["killed"])) for i, r in rows.items()}
+    assert got == {
+        "ACLED-PAK-FIXTURE-001": ("2024-03-02", "Balochistan", "Mastung", "ISPP", "Other",
+                                  "Suicide bombing", 6),
+        "ACLED-PAK-FIXTURE-002": ("2024-03-15", "Balochistan", "Quetta", "IS-K", "Civilians",
+                                  "Armed assault", 2),
+        "ACLED-PAK-FIXTURE-003": ("2024-04-10", "Balochistan", "Kech", "BRAS", "Other",
+                                  "Armed assault", 9),
+        "ACLED-PAK-FIXTURE-004": ("2024-05-05", "Balochistan", "Khuzdar", "BLF", "Other",
+                                  "Bombing/IED", 3),
+        "ACLED-PAK-FIXTURE-005": ("2024-06-01", "Khyber Pakhtunkhwa", "Lower South Waziristan",
+                                  "TTP", "Civilians", "Kidnapping", 0),
+        "ACLED-PAK-FIXTURE-006": ("2024-06-20", "Balochistan", PLACEHOLDER_BL, "IS-K", "Other",
+                                  "Bombing/IED", 4),
+        "ACLED-PAK-FIXTURE-007": ("2024-07-04", "Sindh", "Karachi (district not stated)", "Other",
+                                  "Civilians", "Armed assault", 1),
+        "ACLED-PAK-FIXTURE-009": ("2024-08-11", "Islamabad", "Islamabad", "Unknown", "Other",
+                                  "Bombing/IED", 0),
+        "ACLED-PAK-FIXTURE-010": ("2024-09-02", "Balochistan", "Kech", "BLA", "Other", "Other", 5),
+        "ACLED-PAK-FIXTURE-011": ("2024-09-15", "Balochistan", "Panjgur", "BLF", "Other", "Other",
+                                  0),
+        "ACLED-PAK-FIXTURE-012": ("2024-10-01", "Khyber Pakhtunkhwa", "Bajaur", "IS-K", "Other",
+                                  "Armed assault", 7),
+    }
+
+
+def test_acled_multi_actor_rows_keep_the_full_actor_text(acled):
+    rows = by_id(acled)
+    first = rows["ACLED-PAK-FIXTURE-003"]  # actor1 maps
+    assert first["group"] == "BRAS"
+    assert first["claimant_reported"] == ("BRAS: Baloch Raaji Aajoi Sangar; BLA: Baloch "
+                                          "Liberation Army; BLF: Baloch Liberation Front")
+    later = rows["ACLED-PAK-FIXTURE-004"]  # neither actor1 nor the first assoc actor maps
+    assert later["group"] == "BLF"
+    assert later["claimant_reported"] == ("Baloch Separatists (Pakistan); Fixture Sangat Group; "
+                                          "BLF: Baloch Liberation Front")
+
+
+def test_acled_unmapped_group_is_other_and_says_so(acled):
+    row = by_id(acled)["ACLED-PAK-FIXTURE-007"]
+    assert row["group"] == "Other" and row["claimant_reported"] == "Lashkar-e-Jhangvi"
+    assert ("[import] group 'Lashkar-e-Jhangvi' not in data/mappings/groups.csv: set to Other"
+            in row["notes"])
+
+
+def test_acled_urdu_place_gets_the_placeholder_and_no_coordinates(acled):
+    row = by_id(acled)["ACLED-PAK-FIXTURE-006"]
+    assert row["district"] == PLACEHOLDER_BL and row["location"] == "کوئٹہ"
+    assert pd.isna(row["latitude"]) and pd.isna(row["longitude"])
+    assert ("[import] district not resolved in Balochistan (admin2 'کوئٹہ', location 'کوئٹہ'): "
+            f"set to '{PLACEHOLDER_BL}'" in row["notes"])
+
+
+def test_acled_notes_caveats_and_sources_on_every_row(acled):
+    inc = acled.incidents
+    assert inc["notes"].str.startswith("Test fixture, not a real event").all()
+    for caveat in ("[import] ACLED fatalities are not split by side and may include attackers.",
+                   "[import] ACLED records no injuries: injured is left unknown, never zero."):
+        assert inc["notes"].str.contains(caveat, regex=False).all()
+    assert (inc["source_urls"] == "").all()  # ACLED names publications, never URLs
+    first = by_id(acled)["ACLED-PAK-FIXTURE-001"]
+    assert first["source_text"] == "Fixture Daily; Fixture Times"
+    assert "[import] Sources as cited (no URL): Fixture Daily; Fixture Times." in first["notes"]
+    assert first["target_detail"] == "ACLED Explosions/Remote violence / Suicide bomb"
+
+
+# --------------------------------------------------------------------------- GTD
+def test_gtd_totals(gtd):
+    balanced(gtd)
+    assert (gtd.rows_in, gtd.accepted, gtd.rejected) == (14, 11, 3)
+    inc = gtd.incidents
+    assert int(inc["killed"].sum()) == 22 and int(inc["killed"].isna().sum()) == 2
+    assert int(inc["injured"].sum()) == 38 and int(inc["injured"].isna().sum()) == 2
+
+
+def test_gtd_rejections_by_line(gtd):
+    assert [(p.line, p.field, p.value) for p in rejecting(gtd)] == [
+        (6, "source_urls", ""), (11, "provstate", "Punjab"), (14, "iyear-imonth-iday", "2023-2-30")]
+    assert rejecting(gtd)[0].reason == ("missing: every incident needs a source URL or a "
+                                        "source_text")
+    assert rejecting(gtd)[2].reason.startswith("not a real calendar date")
+
+
+def test_gtd_rows_converted(gtd):
+    got = {i: (f"{r['date']:%Y-%m-%d}", r["district"], r["group"], r["attribution"],
+               r["target_type"], r["attack_type"])
+           for i, r in by_id(gtd).items()}
+    assert got == {
+        "GTD-FIXTURE-001": ("2017-02-16", "Jamshoro", "IS-K", "claimed",
+                            "Mosque/Religious gathering", "Bombing/IED"),
+        "GTD-FIXTURE-002": ("2018-07-01", "Mastung", "Other", "attributed", "Civilians",
+                            "Bombing/IED"),
+        "GTD-FIXTURE-003": ("2015-01-01", "Bajaur", "TTP", "attributed", "Security forces",
+                            "Armed assault"),
+        "GTD-FIXTURE-004": ("2019-05-12", "Kech", "BLA", "claimed", "Civilians", "Hijacking"),
+        "GTD-FIXTURE-006": ("2020-01-20", "Kech", "BLF", "claimed", "Infrastructure", "Other"),
+        "GTD-FIXTURE-007": ("2020-06-09", "Dera Bugti", "BRA", "claimed", "Infrastructure",
+                            "Bombing/IED"),
+        "GTD-FIXTURE-008": ("2021-03-14", "Peshawar", "Unknown", "attributed", "Civilians",
+                            "Kidnapping"),
+        "GTD-FIXTURE-009": ("2021-09-30", "Karachi (district not stated)", "Other", "attributed",
+                            "Mosque/Religious gathering", "Armed assault"),
+        "GTD-FIXTURE-011": ("2022-11-05", PLACEHOLDER_BL, "BLA", "claimed", "Security forces",
+                            "Armed assault"),
+        "GTD-FIXTURE-012": ("2023-02-10", "Islamabad", "Unknown", "attributed", "Civilians",
+                            "Other"),
+        "GTD-FIXTURE-014": ("2023-06-01", "Swat", "IS-K", "claimed", "Security forces",
+                            "Bombing/IED"),
+    }
+    assert by_id(gtd)["GTD-FIXTURE-003"]["province"] == "Khyber Pakhtunkhwa"  # FATA
+
+
+def test_gtd_unknown_day_and_month_keep_the_row_with_a_note(gtd):
+    rows = by_id(gtd)
+    assert "[import] GTD day unknown (iday=0); date set to the 1st." in rows["GTD-FIXTURE-002"][
+        "notes"]
+    assert "[import] GTD month unknown (imonth=0); date set to 1 January." in rows[
+        "GTD-FIXTURE-003"]["notes"]
+
+
+def test_gtd_minus_99_and_blank_counts_are_unknown(gtd):
+    rows = by_id(gtd)
+    assert pd.isna(rows["GTD-FIXTURE-002"]["injured"]) and rows["GTD-FIXTURE-002"]["killed"] == 3
+    assert "[import] GTD nwound -99 (unknown): left blank." in rows["GTD-FIXTURE-002"]["notes"]
+    assert pd.isna(rows["GTD-FIXTURE-003"]["killed"]) and rows["GTD-FIXTURE-003"]["injured"] == 5
+    assert rows["GTD-FIXTURE-008"][["killed", "injured"]].isna().all()
+    assert rows["GTD-FIXTURE-012"]["killed"] == 0  # zero stays zero
+
+
+def test_gtd_sources_urls_from_citations_and_full_text(gtd):
+    rows = by_id(gtd)
+    both = rows["GTD-FIXTURE-003"]
+    assert split_list(both["source_urls"]) == ["https://example.org/fixture/gtd-003",
+                                               "http://example.com/fixture/gtd-003b"]
+    assert both["source_text"].count(" | ") == 1 and "Fixture headline 3" in both["source_text"]
+    text_only = rows["GTD-FIXTURE-002"]
+    assert text_only["source_urls"] == ""
+    assert text_only["source_text"] == 'Fixture Daily, "Fixture headline 2," fixture date.'
+    assert "[import] Sources as cited (no URL): " in text_only["notes"]
+
+
+def test_gtd_names_kept(gtd):
+    rows = by_id(gtd)
+    assert rows["GTD-FIXTURE-002"]["claimant_reported"] == ("Islamic State of Iraq and the Levant"
+                                                            " (ISIL)")
+    assert rows["GTD-FIXTURE-009"]["claimant_reported"] == "Jaish-e-Mohammad (JeM)"
+    assert rows["GTD-FIXTURE-007"]["location"] == "Sūī"
+    assert rows["GTD-FIXTURE-011"]["location"] == ""  # GTD's 'Unknown' city
+    assert rows["GTD-FIXTURE-001"]["target_detail"] == "GTD Religious Figures/Institutions"
+
+
+def test_excel_export_converts_like_csv(tmp_path, acled):
+    frame = pd.read_csv(ACLED, dtype=str, keep_default_na=False)
+    path = tmp_path / "acled_sample.xlsx"
+    frame.to_excel(path, index=False)
+    result = load_file(path)
+    cols = ["incident_id", "date", "district", "group", "killed", "source_line", "notes"]
+    pd.testing.assert_frame_equal(result.incidents[cols], acled.incidents[cols])
+
+
+def test_export_missing_a_column_rejects_every_row(tmp_path):
+    frame = pd.read_csv(ACLED, dtype=str, keep_default_na=False).drop(columns=["fatalities"])
+    path = tmp_path / "partial.csv"
+    frame.to_csv(path, index=False)
+    result = load_file(path)
+    assert (result.rows_in, result.accepted, result.rejected) == (13, 0, 13)
+    [problem] = rejecting(result)
+    assert (problem.line, problem.field) == (1, "fatalities")
+    assert "not a complete ACLED export" in problem.reason
+
+
+def test_ragged_row_is_not_converted(tmp_path):
+    lines = ACLED.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",extra"
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = load_file(path)
+    balanced(result)
+    [problem] = [p for p in rejecting(result) if p.line == 3]
+    assert problem.field == "(row)"
+    assert "the header has 18 fields; this row has 19" in problem.reason
+
+
+# --------------------------------------------------------------------------- the report
+def test_report_counts_converted_rows_only(acled):
+    [report] = acled.reports
+    assert (report.rows_read, report.converted, report.rejected, report.with_url) == (13, 11, 2, 0)
+    lines = report.lines()
+    assert lines[:3] == [f"Mapping report: {ACLED} (ACLED)",
+                         "  13 rows read: 11 converted, 2 rejected",
+                         "  sources: 0 rows cite a URL; 11 name their sources in source_text "
+                         "only (no URL)"]
+    assert "  caveat: ACLED fatalities are not split by side and may include attackers" in lines
+    # the Punjab row is rejected, so ISPP counts one row, not two
+    assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in lines
+    assert "    'Islamic State (Khorasan)' -> IS-K (3 rows)" in lines
+    assert "    'Lashkar-e-Jhangvi' -> Other (1 row): unmapped" in lines
+    assert f"    'کوئٹہ' -> {PLACEHOLDER_BL} (1 row): unmapped" in lines
+    assert "    'Khuzdār' -> Khuzdar (1 row)" in lines
+    assert "    'Wana' -> Lower South Waziristan (1 row)" in lines
+    assert "    (blank) -> attributed (11 rows)" in lines
+    fields = [line.strip(" :") for line in lines if re.fullmatch(r"  \w+:", line)]
+    assert fields == ["group", "attribution", "target_type", "attack_type", "province", "district"]
+
+
+def test_report_rows_per_field_add_up(acled, gtd):
+    for result in (acled, gtd):
+        [report] = result.reports
+        per_field = report.mappings.groupby("field")["rows"].sum()
+        assert (per_field == result.accepted).all()
+
+
+def test_unmapped_values_are_file_notes(gtd):
+    notes = [str(p) for p in gtd.problems if not p.rejects_row and p.line is None]
+    assert notes == [
+        f"{GTD}: note: killed: GTD nkill counts every death, attackers included",
+        f"{GTD}: note: group 'Jaish-e-Mohammad (JeM)': unmapped: set to 'Other' (1 row); add it "
+        "to data/mappings/groups.csv",
+        f"{GTD}: note: district 'Unknown': unmapped: set to '{PLACEHOLDER_BL}' (1 row); add it to "
+        "data/mappings/places.csv",
+    ]
+
+
+# --------------------------------------------------------------------------- sources rule
+def test_converted_file_loads_as_imported_but_not_as_canonical(tmp_path, acled):
+    out = write_table(acled.incidents, tmp_path / "acled.csv")
+    imported = load_file(out)
+    assert imported.accepted == 11 and not rejecting(imported)
+    strict = load_file(out, fmt="canonical")  # no URL, and a placeholder district
+    assert strict.accepted == 0
+    assert {p.reason for p in rejecting(strict)} == {
+        "missing: every incident needs a source URL",
+        f"unknown district '{PLACEHOLDER_BL}'; not in the gazetteer data/districts.csv"}
+
+
+def test_imported_row_without_any_source_is_rejected(tmp_path, acled):
+    table = acled.incidents.copy()
+    nameless = table["incident_id"] == "ACLED-PAK-FIXTURE-002"
+    table["source_text"] = table["source_text"].where(~nameless, "")
+    result = load_file(write_table(table, tmp_path / "acled.csv"))
+    assert result.accepted == 10
+    [problem] = rejecting(result)
+    assert problem.reason == "missing: every incident needs a source URL or a source_text"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_write_table_round_trip(tmp_path, gtd, suffix):
+    out = write_table(gtd.incidents, tmp_path / f"gtd{suffix}")
+    back = load_file(out)
+    assert back.accepted == gtd.accepted and not rejecting(back)
+    cols = ["incident_id", "date", "province", "district", "group", "attribution", "target_type",
+            "attack_type", "killed", "injured", "latitude", "longitude", "source_urls",
+            "source_text", "notes", "collection"]
+    pd.testing.assert_frame_equal(back.incidents[cols].astype(object),
+                                  gtd.incidents[cols].astype(object))
+
+
+# --------------------------------------------------------------------------- placeholders
+def test_placeholders_join_the_gazetteer_only_when_used(acled):
+    shipped = load_reference()
+    assert PLACEHOLDER_BL not in shipped.districts.index
+    assert Dataset.from_result(load_files([CANONICAL])).reference.districts_of(
+        ["Balochistan"]) == shipped.districts_of(["Balochistan"])
+    ds = Dataset.from_result(load_files([ACLED]))
+    assert ds.reference.districts_of(["Balochistan"]) == sorted(
+        shipped.districts_of(["Balochistan"]) + [PLACEHOLDER_BL])
+    assert ds.reference.districts_of(["Sindh"]) == shipped.districts_of(["Sindh"])
+    assert ds.reference.district_lookup.resolve("unknown district (balochistan)") == PLACEHOLDER_BL
+    assert pd.isna(ds.reference.districts.at[PLACEHOLDER_BL, "latitude"])
+    assert PLACEHOLDER_BL in ds.values("district")
+
+
+def test_placeholder_is_rejected_in_a_canonical_file(tmp_path):
+    rows = list(csv.DictReader(CANONICAL.open(encoding="utf-8")))
+    rows[0]["district"] = PLACEHOLDER_BL
+    path = tmp_path / "mine.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = load_file(path)
+    assert [p.field for p in rejecting(result)] == ["district"]
+
+
+# --------------------------------------------------------------------------- mapping tables
+def test_mapping_tables_have_a_header_and_a_note_column():
+    for name in [*TABLES.values(), "placeholder_districts"]:
+        frame = pd.read_csv(MAPPINGS_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert "note" in frame.columns, name
+        if name != "placeholder_districts":
+            assert list(frame.columns) == ["source", "value", frame.columns[2], "note"], name
+            assert set(frame["source"]) <= {"acled", "gtd", "any"}, name
+            keys = frame["source"] + "|" + frame["value"].map(fold)
+            assert keys.is_unique, keys[keys.duplicated()].tolist()
+
+
+def test_mapping_tables_map_to_our_values_only():
+    ref = load_reference()
+    allowed = {f: set(ref.vocab[f].canonical) for f in ("group", "attribution", "target_type",
+                                                        "attack_type")}
+    allowed["province"] = set(ref.province_lookup.canonical)
+    allowed["district"] = set(ref.districts.index) | {""}  # '' = deliberately not resolved
+    for field_, name in TABLES.items():
+        frame = pd.read_csv(MAPPINGS_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert set(frame[field_]) <= allowed[field_], (name, set(frame[field_]) - allowed[field_])
+
+
+def test_places_add_only_spellings_the_gazetteer_lacks():
+    ref = load_reference()
+    places = pd.read_csv(MAPPINGS_DIR / "places.csv", dtype=str, keep_default_na=False)
+    assert [v for v in places["value"] if ref.district_lookup.resolve(fold(v))] == []
+
+
+def test_every_province_with_several_districts_has_a_placeholder():
+    ref = load_reference()
+    several = {p for p, n in ref.districts["province"].value_counts().items() if n > 1}
+    table = load_placeholders()
+    assert set(table["province"]) == several
+    assert not set(table["district"]) & set(ref.districts.index)
+
+
+# --------------------------------------------------------------------------- duplicates
+def incidents_frame(*rows) -> pd.DataFrame:
+    """(file, date, district, group, killed, injured) tuples as a loaded-incidents frame."""
+    frame = pd.DataFrame(rows, columns=["source_file", "date", "district", "group", "killed",
+                                        "injured"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    for c in ("killed", "injured"):
+        frame[c] = frame[c].astype("Int64")
+    return frame
+
+
+@pytest.mark.parametrize("a, b, duplicate", [
+    ((10, None), (11, None), True),     # within 1
+    ((10, None), (12, None), False),    # 2 apart, and 2 > 10% of 12
+    ((30, 5), (33, 5), True),           # within 10% of the larger
+    ((30, 5), (34, 5), False),
+    ((0, None), (1, None), True),
+    ((None, 3), (None, 3), False),      # killed unknown: not compared, not a duplicate
+    ((4, 2), (4, None), True),          # injured compared only when both known
+    ((4, 2), (4, 9), False),
+    ((4, 100), (4, 109), True),
+])
+def test_find_duplicates_tolerance(a, b, duplicate):
+    frame = incidents_frame(("a.csv", "2024-01-01", "Quetta", "BLA", *a),
+                            ("b.csv", "2024-01-01", "Quetta", "BLA", *b))
+    assert find_duplicates(frame) == ([(0, 1)] if duplicate else [])
+
+
+def test_find_duplicates_needs_same_date_district_group_and_another_file():
+    frame = incidents_frame(
+        ("a.csv", "2024-01-01", "Quetta", "BLA", 3, None),
+        ("a.csv", "2024-01-01", "Quetta", "BLA", 3, None),   # same file: never paired
+        ("b.csv", "2024-01-02", "Quetta", "BLA", 3, None),   # another day
+        ("b.csv", "2024-01-01", "Mastung", "BLA", 3, None),  # another district
+        ("b.csv", "2024-01-01", "Quetta", "BLF", 3, None),   # another group
+        ("c.csv", "2024-01-01", "Quetta", "BLA", 3, None),   # pairs with row 0 only (its first)
+    )
+    assert find_duplicates(frame) == [(0, 5)]
+    assert find_duplicates(frame.iloc[:0]) == []
+
+
+def test_duplicates_across_three_formats_reported_with_both_files_and_lines():
+    result = load_files([CANONICAL, ACLED, GTD])
+    balanced(result)
+    assert (result.rows_in, result.accepted) == (39, 34)
+    found = [(p.source, p.line, p.value) for p in result.problems if "likely the same" in p.reason]
+    assert found == [(str(ACLED), 2, "ACLED-PAK-FIXTURE-001"),
+                     (str(ACLED), 12, "ACLED-PAK-FIXTURE-011"),
+                     (str(GTD), 5, "GTD-FIXTURE-004")]
+    first = next(p for p in result.problems if p.value == "ACLED-PAK-FIXTURE-001")
+    assert not first.rejects_row
+    assert first.reason == (f"likely the same incident as FIXTURE-CAN-001 ({CANONICAL}:2): same "
+                            "date, district and group, killed 5 and 6, injured 12 and unknown; "
+                            "both kept (--duplicates drop-later would drop this one)")
+
+
+def test_duplicates_drop_later():
+    result = load_files([CANONICAL, ACLED, GTD], duplicates="drop-later")
+    balanced(result)
+    assert (result.rows_in, result.accepted, result.rejected) == (39, 31, 8)
+    ids = set(result.incidents["incident_id"])
+    assert {"FIXTURE-CAN-001", "FIXTURE-CAN-002", "FIXTURE-CAN-012", "FIXTURE-CAN-003",
+            "GTD-FIXTURE-006"} <= ids
+    assert not {"ACLED-PAK-FIXTURE-001", "ACLED-PAK-FIXTURE-011", "GTD-FIXTURE-004"} & ids
+    # the order of the files decides which row is the later one
+    reverse = load_files([GTD, CANONICAL], duplicates="drop-later")
+    assert "GTD-FIXTURE-004" in set(reverse.incidents["incident_id"])
+    assert "FIXTURE-CAN-002" not in set(reverse.incidents["incident_id"])
+
+
+def test_unreadable_file_is_named_and_the_exports_still_load(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a spreadsheet")
+    result = load_files([broken, ACLED, tmp_path / "missing.csv", GTD])
+    assert result.accepted == 22 and len(result.reports) == 2
+    assert len(result.file_errors) == 2
+    assert result.file_errors[0].startswith(f"{broken}: not a readable xlsx table")
+    assert result.file_errors[1] == f"{tmp_path / 'missing.csv'}: no such file"
+
+
+def test_unknown_format_is_an_error():
+    with pytest.raises(ValueError, match="unknown format 'acled2'"):
+        load_file(ACLED, fmt="acled2")
+
+
+def test_fixtures_are_marked_synthetic():
+    for path in (ACLED, GTD, CANONICAL):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        ids = frame.iloc[:, 0]
+        assert ids.str.contains("FIXTURE").all(), path
+        notes = frame["notes" if "notes" in frame else "summary"]
+        assert notes.str.startswith("Test fixture, not a real event").all(), path
