@@ -1,7 +1,9 @@
 """The Dash app: ``app = Dash(__name__)``, ``server = app.server`` (gunicorn dashboard.app:server).
 
 Data comes from DASHBOARD_DATA (paths separated by the OS path separator, ':' on Linux) or the
-shipped ``data/incidents.csv``. The app keeps no per-user state: any number of workers can serve.
+shipped ``data/incidents.csv``; DASHBOARD_FORMAT (auto, canonical, imported, acled, gtd) and
+DASHBOARD_DUPLICATES (keep, drop-later) are the command line's --format and --duplicates.
+The app keeps no per-user state: any number of workers can serve.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import callbacks
 from .data import DEFAULT_DATA, Dataset, LoadResult, load_files
+from .importers import DUPLICATES, FORMATS
 from .layout import build_layout
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,11 +64,22 @@ def data_paths() -> list[str]:
     return [p for p in env.split(os.pathsep) if p] if env else [str(p) for p in DEFAULT_DATA]
 
 
+def data_options() -> dict[str, str]:
+    """load_files' fmt and duplicates from DASHBOARD_FORMAT and DASHBOARD_DUPLICATES."""
+    options = {}
+    for key, name, allowed in (("fmt", "DASHBOARD_FORMAT", FORMATS),
+                               ("duplicates", "DASHBOARD_DUPLICATES", DUPLICATES)):
+        options[key] = os.environ.get(name, "").strip() or allowed[0]
+        if options[key] not in allowed:
+            raise ValueError(f"{name}={options[key]!r}: expected one of {', '.join(allowed)}")
+    return options
+
+
 def create_app(source: Dataset | LoadResult | None = None) -> Dash:
     if isinstance(source, Dataset):
         ds = source
     else:
-        result = source if source is not None else load_files(data_paths())
+        result = source if source is not None else load_files(data_paths(), **data_options())
         for message in result.file_errors:
             log.error("error: %s", message)
         for problem in result.problems:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.__main__ import main as cli_main
+from dashboard.app import data_options
 from dashboard.data import Dataset, load_file, load_files, read_table
 from dashboard.importers import (
     MAPPINGS_DIR, TABLES, detect_format, find_duplicates, fold, load_placeholders,
@@ -506,6 +508,63 @@ def test_unreadable_file_is_named_and_the_exports_still_load(tmp_path):
 def test_unknown_format_is_an_error():
     with pytest.raises(ValueError, match="unknown format 'acled2'"):
         load_file(ACLED, fmt="acled2")
+
+
+# --------------------------------------------------------------------------- command line
+def test_cli_import_writes_and_reports(tmp_path, capsys):
+    out = tmp_path / "acled.csv"
+    code = cli_main(["import", str(ACLED), "--format", "acled", "--out", str(out)])
+    printed = capsys.readouterr().out.splitlines()
+    assert code == 1  # some rows were rejected
+    assert printed[0] == (f"{ACLED}:9: admin1 'Punjab': not one of the provinces the gazetteer "
+                          "covers (Balochistan, Khyber Pakhtunkhwa, Sindh, Islamabad)")
+    assert printed[2] == f"Mapping report: {ACLED} (ACLED)"
+    assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in printed
+    assert printed[-1] == f"wrote 11 rows to {out}"
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(written) == 11 and "source_text" in written.columns
+    assert (written["injured"] == "").all()
+
+
+def test_cli_import_excel_out_and_auto_format(tmp_path, capsys):
+    out = tmp_path / "gtd.xlsx"
+    assert cli_main(["import", str(GTD), "--out", str(out)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == f"wrote 11 rows to {out}"
+    assert load_file(out).accepted == 11
+
+
+@pytest.mark.parametrize("args, message", [
+    ([str(CANONICAL), "--out", "x.csv"], "not an ACLED or GTD export"),
+    ([str(ACLED), "--out", "x.json"], "write .csv, .xlsx or .parquet"),
+    (["missing.csv", "--out", "x.csv"], "missing.csv: no such file"),
+])
+def test_cli_import_errors_exit_2(tmp_path, capsys, args, message):
+    args[-1] = str(tmp_path / args[-1])
+    assert cli_main(["import", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not Path(args[-1]).exists()
+
+
+def test_cli_validate_takes_format_and_duplicates(capsys):
+    code = cli_main(["validate", "--format", "gtd", "--duplicates", "drop-later", str(CANONICAL),
+                     str(GTD)])
+    printed = capsys.readouterr().out.splitlines()
+    assert code == 1
+    # the canonical file is not a GTD export: every row is rejected, header named
+    assert any(line.startswith(f"{CANONICAL}:1: eventid") for line in printed)
+    assert printed[-1] == "26 rows: 11 accepted, 15 rejected"
+
+
+def test_app_options_from_environment(monkeypatch):
+    monkeypatch.delenv("DASHBOARD_FORMAT", raising=False)
+    monkeypatch.delenv("DASHBOARD_DUPLICATES", raising=False)
+    assert data_options() == {"fmt": "auto", "duplicates": "keep"}
+    monkeypatch.setenv("DASHBOARD_FORMAT", "gtd")
+    monkeypatch.setenv("DASHBOARD_DUPLICATES", "drop-later")
+    assert data_options() == {"fmt": "gtd", "duplicates": "drop-later"}
+    monkeypatch.setenv("DASHBOARD_FORMAT", "xml")
+    with pytest.raises(ValueError, match="DASHBOARD_FORMAT='xml'"):
+        data_options()
 
 
 def test_fixtures_are_marked_synthetic():
