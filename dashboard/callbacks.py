@@ -18,7 +18,7 @@ from dash import (ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc
 from . import aggregate, export, figures
 from .filters import Filters
 from .layout import (CONTROLS, GRAPH_IDS, GRID_LIMIT, TAB_CHARTS, graph_config,
-                     source_links_markdown)
+                     source_cell_markdown)
 from .reference import split_list
 
 log = logging.getLogger("dashboard")
@@ -295,9 +295,10 @@ def chips(f: Filters):
 
 def grid_rows(view) -> list[dict]:
     out = view[["incident_id", "date", "district", "group", "attribution",
-                "target_type", "attack_type", "killed", "injured", "source_urls"]].copy()
+                "target_type", "attack_type", "killed", "injured"]].copy()
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
-    out["sources"] = [source_links_markdown(c) for c in out.pop("source_urls")]
+    out["sources"] = [source_cell_markdown(u, t) for u, t in
+                      zip(view["source_urls"], view["source_text"].fillna(""))]
     records = out.astype(object).where(out.notna(), None).to_dict("records")
     for r in records:
         for k in ("killed", "injured"):
@@ -321,6 +322,7 @@ def incident_detail(row) -> list:
               ("Target", row["target_detail"]), ("Attack type", row["attack_type"]),
               ("Killed", row["killed"]), ("Injured", row["injured"]),
               ("Collection", row["collection"]), ("Notes", row["notes"]),
+              ("Sources as cited", row["source_text"]),
               ("File", f"{row['source_file']}, line {row['source_line']}")]
     links = [html.Li(html.A(u, href=u, target="_blank", rel="noopener noreferrer"))
              for u in split_list(row["source_urls"]) if u.lower().startswith(("http://",

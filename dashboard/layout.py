@@ -1,6 +1,8 @@
 """Page layout: components and their stable ids (listed in the README for automation)."""
 from __future__ import annotations
 
+import re
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -244,6 +246,13 @@ def build_layout(ds, topojson_url: str) -> html.Div:
             ], id="incident-modal", is_open=False, size="lg", scrollable=True),
         ], fluid=True),
     ])
+
+
+def source_cell_markdown(urls: str, text: str) -> str:
+    """The table's sources cell: links to the URLs, else the cited sources as plain text."""
+    if split_list(urls):
+        return source_links_markdown(urls)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text or "")
 
 
 def source_links_markdown(cell: str) -> str:

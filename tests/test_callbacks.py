@@ -130,3 +130,16 @@ def test_healthz(app):
 def test_bootstrap_css_is_served_locally(app):
     r = app.server.test_client().get("/vendor/bootstrap/bootstrap.min.css")
     assert r.status_code == 200 and b"Bootstrap" in r.data[:200]
+
+
+def test_imported_rows_without_urls_show_their_cited_sources():
+    from dashboard.callbacks import grid_rows
+    row = pd.DataFrame({"incident_id": ["X-1"], "date": pd.to_datetime(["2024-01-02"]),
+                        "district": ["Quetta"], "group": ["BLA"], "attribution": ["claimed"],
+                        "target_type": ["Civilians"], "attack_type": ["Other"],
+                        "killed": pd.array([None], dtype="Int64"),
+                        "injured": pd.array([2], dtype="Int64"), "source_urls": [""],
+                        "source_text": ["Dawn; [x](javascript:alert(1))"]})
+    cell = grid_rows(row)[0]
+    assert cell["killed"] is None and cell["injured"] == 2
+    assert "](" not in cell["sources"] and "Dawn" in cell["sources"]
