@@ -154,6 +154,8 @@ def _write_sources(v: View, incidents: pd.DataFrame, path: Path, base_url: str) 
         lines.append(f"## {row['incident_id']}: {row['date']:%Y-%m-%d}, {row['district']}, "
                      f"{row['group']}")
         lines += [f"- <{url}>" for url in split_list(row["source_urls"])]
+        if not split_list(row["source_urls"]) and _text(row.get("source_text")):
+            lines.append(f"- Cited without a URL: {_text(row['source_text'])}")
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -221,7 +223,8 @@ def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]]
         _text_slide(prs, "Incidents", ["This view is empty: no incident matches these filters."])
 
     sources = [f"{r['incident_id']}: {url}" for _, r in incidents.iterrows()
-               for url in split_list(r["source_urls"])]
+               for url in (split_list(r["source_urls"]) or [
+                   f"(no URL) {_text(r.get('source_text'))}"])]
     chunks = [sources[i:i + SOURCES_PER_SLIDE]
               for i in range(0, len(sources), SOURCES_PER_SLIDE)] or [[]]
     for n, chunk in enumerate(chunks, 1):
@@ -229,6 +232,10 @@ def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]]
         _text_slide(prs, label, chunk or ["No incident, so no source, in this view."], size=10)
     prs.save(path)
     return path
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _count(value) -> str:

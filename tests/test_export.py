@@ -155,3 +155,15 @@ def test_missing_chromium_is_a_clear_error(ds, tmp_path, monkeypatch):
     monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
     with pytest.raises(export.ExportError, match="install Debian's chromium"):
         export.write_pack(ds, VIEW, tmp_path)
+
+
+def test_pack_cites_sources_without_urls(tmp_path):
+    from dashboard.data import Dataset, load_files
+    ds = Dataset.from_result(load_files(["tests/fixtures/acled_sample.csv"]))
+    pack = export.write_pack(ds, Filters(), tmp_path)
+    text = (tmp_path / "sources.md").read_text(encoding="utf-8")
+    assert text.count("Cited without a URL:") == pack.incidents == len(ds.incidents)
+    slides = list(Presentation(tmp_path / "briefing.pptx").slides)
+    last = "\n".join(s.placeholders[1].text_frame.text for s in slides
+                     if s.shapes.title.text.startswith("Sources"))
+    assert "(no URL) Fixture" in last
