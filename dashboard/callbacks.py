@@ -16,7 +16,7 @@ from dash import (ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, dcc
                   no_update)
 
 from . import aggregate, export, figures
-from .filters import Filters
+from .filters import Filters, parse_date, parse_min_killed
 from .layout import (CONTROLS, GRAPH_IDS, GRID_LIMIT, TAB_CHARTS, graph_config,
                      source_cell_markdown)
 from .reference import split_list
@@ -47,10 +47,10 @@ def _selected_range(selected: dict | None) -> tuple[date | None, date | None] | 
     if not selected or "range" not in selected or "x" not in selected["range"]:
         return None
     try:
-        lo, hi = sorted(str(v)[:10] for v in selected["range"]["x"][:2])
-        return date.fromisoformat(lo), date.fromisoformat(hi)
-    except (ValueError, TypeError):
+        lo, hi = sorted(parse_date(v) for v in selected["range"]["x"][:2])
+    except (TypeError, ValueError):  # a bound that is not a date
         return None
+    return (lo, hi) if lo and hi else None
 
 
 def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: str = "",
@@ -88,14 +88,11 @@ def next_filters(trigger: str | dict | None, current: Filters, ds, *, search: st
             return current, []
         return replace(current, date_from=span[0], date_to=span[1]), []
     # one of the filter controls changed: read them all
-    start, end = controls.get("start"), controls.get("end")
-    killed = controls.get("min_killed")
-    try:
-        killed = int(killed) if killed not in (None, "") and int(killed) > 0 else None
-    except (TypeError, ValueError, OverflowError):
-        killed = None
-    values = {field: tuple(controls.get(cid) or ()) for cid, field in CONTROLS.items()}
-    return replace(current, date_from=_day(start), date_to=_day(end), min_killed=killed,
+    values = {field: tuple(str(v) for v in controls.get(cid) or ())
+              for cid, field in CONTROLS.items()}
+    return replace(current, date_from=parse_date(controls.get("start")),
+                   date_to=parse_date(controls.get("end")),
+                   min_killed=parse_min_killed(controls.get("min_killed")),
                    period=controls.get("period") or "year",
                    tab=controls.get("tab") or current.tab,
                    common_rule=bool(controls.get("common_rule", current.common_rule)),
@@ -109,16 +106,13 @@ def _published_query(ds, current: Filters, cell: dict | None) -> str | None:
     return row["query"].iat[0] if len(row) else None
 
 
+def _data_values(ds) -> dict[str, list[str]]:
+    """Values only the loaded data knows (beyond the vocabularies), accepted in URLs."""
+    return {name: ds.values(name) for name in ("group", "target_type", "attack_type")}
+
+
 def _from_query(search: str, ds) -> tuple[Filters, list[str]]:
-    data_values = {name: ds.values(name) for name in ("group", "target_type", "attack_type")}
-    return Filters.from_query(search or "", ds.reference, data_values)
-
-
-def _day(value) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
+    return Filters.from_query(search or "", ds.reference, _data_values(ds))
 
 
 def base_url() -> str:
@@ -175,6 +169,7 @@ def register(app, ds) -> None:
         click = clicks.get(trigger) if isinstance(trigger, str) else None
         new, notices = next_filters(trigger, Filters.from_dict(stored), ds, search=search,
                                     controls=controls, click=click, selected=selected)
+        new = new.sanitised(ds.reference, _data_values(ds))
         return (
             new.as_dict(), new.to_query(), [html.Div(n) for n in notices], bool(notices),
             new.date_from.isoformat() if new.date_from else None,

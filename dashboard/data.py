@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -88,8 +89,14 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
     path = Path(path)
     if not path.is_file():
         raise DataFileError(f"{path}: no such file")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise DataFileError(f"{path}: the file is empty")
+    limit = max_file_bytes()
+    if size > limit:
+        raise DataFileError(f"{path}: the file is {size / 2**20:,.0f} MB, larger than the "
+                            f"{limit / 2**20:,.0f} MB size limit (set DASHBOARD_MAX_FILE_MB "
+                            "to raise it)")
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -101,6 +108,14 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, list[int]]:
     except Exception as exc:  # the readers raise many types for a broken file
         raise DataFileError(f"{path}: not a readable {suffix[1:]} table ({exc})") from None
     return _read_csv(path)
+
+
+def max_file_bytes() -> int:
+    """The largest data file read: DASHBOARD_MAX_FILE_MB, default 1024 MB (a million-row
+    CSV is about 250 MB); a larger file is refused before it is read into memory."""
+    raw = os.environ.get("DASHBOARD_MAX_FILE_MB", "").strip()
+    megabytes = int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else 1024
+    return megabytes * 2**20
 
 
 def _cells_to_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -212,9 +227,7 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
     n = len(frame)
     out = _Collector(source, lines, n)
     frame = frame.copy()
-    frame.columns = [str(c).strip() for c in frame.columns]
-    colmap = {c.lower(): c for c in frame.columns}
-    frame = frame.rename(columns={colmap[k]: k for k in colmap if k in COLUMNS})
+    frame.columns = _canonical_columns(frame.columns, out)
 
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -282,6 +295,25 @@ def validate(frame: pd.DataFrame, lines: list[int], source: str,
     result["source_line"] = np.asarray(lines, dtype=np.int64)[keep] if n else np.array([], int)
     problems = sorted(out.problems, key=lambda p: (p.line or 0))
     return LoadResult(_typed(result), problems, rows_in=n)
+
+
+def _canonical_columns(columns, out: _Collector) -> list[str]:
+    """Header names matched to the schema case- and space-insensitively. A second column
+    with the same name is kept as text under its own name, with a note."""
+    names, taken = [], set()
+    for original in (str(c).strip() for c in columns):
+        key = original.lower()
+        if key in COLUMNS and key not in taken:
+            names.append(key)
+            taken.add(key)
+        elif key in COLUMNS:
+            name = f"{original} (repeated column)"
+            out.note(1, original, "", f"a second '{key}' column: the first is used; this one "
+                                      f"is kept as text in '{name}'")
+            names.append(name)
+        else:
+            names.append(original)
+    return _unique(names)
 
 
 def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:

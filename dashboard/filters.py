@@ -6,6 +6,7 @@ figure, number and table is a function of (data, Filters).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
@@ -28,6 +29,7 @@ PERIODS = ("year", "month")
 TABS = ("overview", "compare", "published", "targets")
 COMMON_RULE_KILLED = 5  # the Baloch collection's own threshold, applied to both sides
 MAX_PARAM = 2000  # characters; longer values are ignored with a notice
+DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))  # dates outside are ignored
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,10 @@ class Filters:
                 continue
             seen.add(key)
             if key in ("from", "to"):
-                parsed = _parse_date(raw)
+                parsed = parse_date(raw)
                 if parsed is None:
-                    notices.append(f"Ignored {key}={_clip(raw)!r}: not a date (use YYYY-MM-DD).")
+                    notices.append(f"Ignored {key}={_clip(raw)!r}: not a date between "
+                                   f"{DATE_RANGE[0]} and {DATE_RANGE[1]} (use YYYY-MM-DD).")
                 else:
                     values["date_from" if key == "from" else "date_to"] = parsed
             elif key in by_key:
@@ -98,8 +101,8 @@ class Filters:
                 if kept:
                     values[name] = tuple(kept)
             elif key == "min_killed":
-                if raw.isdigit() and len(raw) <= 7:
-                    values["min_killed"] = int(raw) or None
+                if re.fullmatch(r"[0-9]{1,7}", raw):
+                    values["min_killed"] = parse_min_killed(raw)
                 else:
                     notices.append(f"Ignored min_killed={_clip(raw)!r}: not a whole number.")
             elif key == "period":
@@ -125,6 +128,25 @@ class Filters:
             notices.append("Ignored the date range: 'from' is after 'to'.")
             filters = replace(filters, date_from=None, date_to=None)
         return filters, notices
+
+    def sanitised(self, ref: Reference, data_values: dict[str, list[str]]) -> "Filters":
+        """Keep only what the URL form can carry back: known values (without commas),
+        dates in range, a valid minimum, period and view. Then the stored view and its
+        permalink are always the same view."""
+        kept = {}
+        for name in MULTI:
+            values = [v for v in getattr(self, name) if "," not in str(v)]
+            kept[name] = tuple(_resolve_list(name, ",".join(values), ref,
+                                             data_values.get(name, []))[0])
+        dates = [d if isinstance(d, date) and DATE_RANGE[0] <= d <= DATE_RANGE[1] else None
+                 for d in (self.date_from, self.date_to)]
+        if dates[0] and dates[1] and dates[0] > dates[1]:
+            dates = [None, None]
+        return replace(self, **kept, date_from=dates[0], date_to=dates[1],
+                       min_killed=parse_min_killed(self.min_killed),
+                       period=self.period if self.period in PERIODS else "year",
+                       tab=self.tab if self.tab in TABS else "overview",
+                       common_rule=bool(self.common_rule))
 
     # ------------------------------------------------------------------ editing
     def toggle(self, name: str, value: str) -> "Filters":
@@ -185,11 +207,26 @@ def _clip(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _parse_date(raw: str) -> date | None:
+def parse_date(raw) -> date | None:
+    """A YYYY-MM-DD date inside DATE_RANGE, else None."""
+    text = str(raw or "").strip()[:10]
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None
     try:
-        return date.fromisoformat(raw.strip()) if len(raw.strip()) == 10 else None
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if DATE_RANGE[0] <= day <= DATE_RANGE[1] else None
+
+
+def parse_min_killed(raw) -> int | None:
+    """A positive whole number of at most 7 digits, else None (0 means no minimum)."""
+    text = str(raw).strip() if raw is not None else ""
+    if isinstance(raw, float) and raw.is_integer():
+        text = str(int(raw))
+    if not re.fullmatch(r"[0-9]{1,7}", text):
+        return None
+    return int(text) or None
 
 
 def _resolve_list(name: str, raw: str, ref: Reference, known: list[str]

@@ -12,8 +12,8 @@ stable; the whole module runs in well under a minute. Properties checked:
 - a data file of any content gives a report, never an exception, and every rejected row is
   named by a problem on its line (rows in = accepted + rejected); the CLI agrees.
 
-Inputs that hit a bug already pinned by an xfail test are skipped by ``known_bug_*`` helpers
-(each names its xfail test); remove a helper when its bug is fixed.
+The bugs this found are pinned by the tests at the end of the URL and callback sections and of
+the data-file section.
 """
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ import sys
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, quote_plus
+from urllib.parse import quote, quote_plus
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard.__main__ import main as cli_main
 from dashboard.app import create_app
@@ -55,7 +55,6 @@ EVENT_INPUTS = {
 CONTROL_INPUTS = ("filter-province.value", "filter-district.value", "filter-group.value",
                   "filter-attribution.value", "filter-target.value", "filter-attack.value")
 # pandas keeps dates as int64 nanoseconds: 1677-09-21 .. 2262-04-11
-PANDAS_DAYS = (pd.Timestamp.min.date(), pd.Timestamp.max.date())
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -113,35 +112,6 @@ def spellings(ds) -> dict[str, list[str]]:
         lookup = lookups[name]
         out[key] = sorted(set(lookup.canonical) | set(lookup.spellings))
     return out
-
-
-# --------------------------------------------------------------------------- known bugs
-def known_bug_superscript_min_killed(query: str) -> bool:
-    """test_min_killed_superscript_digit_in_url_is_ignored: '?min_killed=²' raises."""
-    for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        if key == "min_killed":  # only the first one counts
-            return len(raw) <= 2000 and raw.isdigit() and not raw.isdecimal()
-    return False
-
-
-def known_bug_date_range(f: Filters) -> bool:
-    """test_url_date_outside_pandas_range_renders: dates outside 1677..2262 break the view."""
-    return any(d is not None and not (PANDAS_DAYS[0] < d < PANDAS_DAYS[1])
-               for d in (f.date_from, f.date_to))
-
-
-def known_bug_int64_min_killed(value) -> bool:
-    """test_min_killed_beyond_int64_answers_200: a min_killed of 2**63 or more answers 500."""
-    try:
-        return abs(int(value)) >= 2 ** 63
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
-def known_bug_unparseable_state(f: Filters) -> bool:
-    """test_controller_writes_only_urls_that_reproduce_the_view: the controller stores a
-    period or a min_killed the URL parser refuses, so the view's link does not reproduce it."""
-    return f.period not in PERIODS or (f.min_killed is not None and f.min_killed > 9_999_999)
 
 
 # --------------------------------------------------------------------------- HTTP helpers
@@ -352,7 +322,6 @@ def is_canonical(ds, f: Filters) -> bool:
 @given(data=st.data())
 def test_from_query_never_raises_and_round_trips(ds, data_values, data):
     query = data.draw(query_strings(ds))
-    assume(not known_bug_superscript_min_killed(query))
     f, notices = Filters.from_query(query, ds.reference, data_values)
     assert all(isinstance(n, str) and n for n in notices)
     p = pools(ds)
@@ -377,7 +346,6 @@ def test_from_query_never_raises_and_round_trips(ds, data_values, data):
 @given(data=st.data())
 def test_url_through_the_controller_over_http(cb, ds, data_values, data):
     query = data.draw(query_strings(ds))
-    assume(not known_bug_superscript_min_killed(query))
     out = answered(*control(cb, "url.search", **{"url.search": query}))
     f = Filters.from_dict(out["filters"]["data"])
     expected, notices = Filters.from_query(query, ds.reference, data_values)
@@ -388,8 +356,7 @@ def test_url_through_the_controller_over_http(cb, ds, data_values, data):
     assert out["filter-group"]["value"] == list(f.group)
     assert out["filter-district"]["value"] == list(f.district)
     assert out["filter-min-killed"]["value"] == f.min_killed
-    if not known_bug_date_range(f):
-        check_view(cb, ds, f)
+    check_view(cb, ds, f)
 
 
 # --------------------------------------------------------------------------- callback fuzzing
@@ -398,17 +365,12 @@ def test_url_through_the_controller_over_http(cb, ds, data_values, data):
 def test_browser_events_through_controller_render_and_table(cb, ds, data_values, data):
     stored = data.draw(valid_filters(ds))
     changed, values = data.draw(events(ds))
-    assume(not known_bug_int64_min_killed(values.get("filter-min-killed.value")))
     out = answered(*control(cb, changed, stored, **values))
     new = Filters.from_dict(out["filters"]["data"])
     assert out["url"]["search"] == new.to_query()
     if changed == "reset.n_clicks":
         assert new == Filters()
-    if known_bug_date_range(new):
-        return
     check_view(cb, ds, new)
-    if known_bug_unparseable_state(new):
-        return
     if is_canonical(ds, new):  # the link reproduces the view
         assert Filters.from_query(new.to_query(), ds.reference, data_values) == (new, [])
     else:  # a stale or junk value selects nothing
@@ -422,7 +384,6 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
               "filter-date.start_date", "filter-min-killed.value", "filter-period.value"]
     changed = data.draw(st.sampled_from(inputs))
     values = {changed: data.draw(json_junk)}
-    assume(not known_bug_int64_min_killed(values.get("filter-min-killed.value")))
     stored = data.draw(st.none() | json_junk | valid_filters(ds).map(Filters.as_dict))
     refused_cleanly(*post(cb, CONTROL, {"filters.data": stored, **values}, [changed]))
     refused_cleanly(*post(cb, RENDER, {"filters.data": stored}, ["filters.data"]))
@@ -449,21 +410,11 @@ def test_filters_that_match_nothing_render_an_empty_view(cb, ds, f):
 
 
 # --------------------------------------------------------------------------- bugs found
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="BUG: dashboard/filters.py "
-                   "Filters.from_query: '?min_killed=²' passes raw.isdigit(), then int('²') raises "
-                   "ValueError and the page shows 'Something went wrong'; expected the parameter "
-                   "ignored with a notice")
 def test_min_killed_superscript_digit_in_url_is_ignored(ds, data_values):
     f, notices = Filters.from_query("?min_killed=²", ds.reference, data_values)
     assert f.min_killed is None and any("min_killed" in n for n in notices)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dashboard/filters.py mask(): a URL date the parser "
-                   "accepts but pandas cannot hold (before 1677-09-22 or after 2262-04-11, e.g. "
-                   "'?to=2300-01-01' or '?from=0001-01-01') makes pd.Timestamp(d).value "
-                   "overflow, so the render and table callbacks fail with 'Something went "
-                   "wrong'; expected the view to render (all incidents for ?to=2300-01-01) or "
-                   "the date ignored with a notice")
 @pytest.mark.parametrize("query", ["?to=2300-01-01", "?from=0001-01-01"])
 def test_url_date_outside_pandas_range_renders(cb, ds, query):
     out = answered(*control(cb, "url.search", **{"url.search": query}))
@@ -472,10 +423,6 @@ def test_url_date_outside_pandas_range_renders(cb, ds, query):
     answered(*post(cb, TABLE, {"filters.data": stored}, ["filters.data"]))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dashboard/callbacks.py control(): typing a minimum "
-                   "killed of 2**63 or more (e.g. 99999999999999999999; the number box sends "
-                   "1e20) stores an int beyond 64 bits; Dash cannot serialise it and the "
-                   "callback answers HTTP 500; expected the value refused like a negative one")
 @pytest.mark.parametrize("value", [99999999999999999999, 1e20, "99999999999999999999"])
 def test_min_killed_beyond_int64_answers_200(cb, value):
     out = answered(*control(cb, "filter-min-killed.value", **{"filter-min-killed.value": value,
@@ -483,11 +430,6 @@ def test_min_killed_beyond_int64_answers_200(cb, value):
     assert Filters.from_dict(out["filters"]["data"]).min_killed in (None, 9_999_999)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dashboard/callbacks.py next_filters(): the "
-                   "controller stores values the URL parser refuses (a minimum killed over "
-                   "7 digits, a period other than year/month, a clicked value that is not a "
-                   "canonical name), so the view's permalink opens a different view; expected "
-                   "Filters.from_query(url) == stored filters after every event")
 @pytest.mark.parametrize("changed, values", [
     ("filter-min-killed.value", {"filter-min-killed.value": 12345678,
                                  "filter-period.value": "year"}),
@@ -541,7 +483,7 @@ def csv_cells(ds):
 
 @st.composite
 def csv_texts(draw, ds) -> str:
-    """CSV text with random columns (unique ignoring case: see the xfail test for duplicates),
+    """CSV text with random columns (unique ignoring case: duplicates have their own test),
     random quoting and newlines, cells valid or junk."""
     sample, junk = csv_cells(ds)
     names = draw(st.lists(st.one_of(st.sampled_from(COLUMNS), st.sampled_from(COLUMNS).map(
@@ -723,12 +665,6 @@ def test_cli_validate_subprocess_on_broken_files(tmp_path):
     check_report(result, files)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason="BUG: dashboard/data.py validate(): "
-                   "a header with two columns that differ only in case or surrounding spaces "
-                   "(e.g. 'notes' and 'Notes', or 'date' and 'DATE') renames both to the "
-                   "canonical name, text[c] becomes a DataFrame and load_files raises "
-                   "AttributeError (the CLI prints a traceback, the server does not start); "
-                   "expected a problem naming the duplicate column and a report")
 @pytest.mark.parametrize("extra", ["Notes", "DATE", "KILLED "])
 def test_header_with_case_duplicate_column_gives_a_report(tmp_path, extra):
     header, rows = valid_lines()
@@ -740,10 +676,6 @@ def test_header_with_case_duplicate_column_gives_a_report(tmp_path, extra):
     assert any(extra.strip().lower() in str(p).lower() for p in result.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dashboard/data.py validate() (see "
-                   "test_header_with_case_duplicate_column_gives_a_report): 'python -m dashboard "
-                   "validate' prints an AttributeError traceback for a header holding 'notes' "
-                   "and 'Notes'")
 def test_case_duplicate_column_cli_prints_no_traceback(tmp_path):
     header, rows = valid_lines()
     path = tmp_path / "dup.csv"

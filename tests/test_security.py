@@ -353,11 +353,6 @@ def test_served_process_has_no_debug_and_no_traceback(server):
 
 
 # --------------------------------------------------------------------------- large files
-@pytest.mark.xfail(strict=True, reason="BUG (missing feature): dashboard/data.py read_table() "
-                   "has no file size limit: a 4 GiB file is read whole into memory "
-                   "(Path.read_bytes, then decoded), so the command dies with a MemoryError "
-                   "traceback here (2 GiB address-space cap) and a server would stall or be "
-                   "killed; expected a file error naming the size and the limit, before reading")
 def test_file_over_size_limit_is_refused_with_size_message(tmp_path):
     big = tmp_path / "huge.csv"
     header = INCIDENTS.read_bytes().split(b"\n", 1)[0] + b"\n"
