@@ -266,8 +266,9 @@ def test_grid_row_opens_modal_with_all_sources(page, incidents):
     open_app(page, attacks="126")
     expect(page.locator("#grid-note")).to_have_text("126 incidents in view.")
     assert grid_row_count(page) == 126
+    page.locator("#grid-incidents").scroll_into_view_if_needed()  # rows render when seen
     rows = page.locator("#grid-incidents .ag-center-cols-container .ag-row")
-    expect(rows.first).to_be_visible()
+    expect(rows.first).to_be_visible(timeout=SETTLE_MS)
     sources = incidents.set_index("incident_id")["source_urls"].map(
         lambda cell: [u.strip() for u in cell.split("|") if u.strip()])
     shown = [r.get_attribute("row-id") for r in rows.all()]
