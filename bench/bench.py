@@ -203,8 +203,9 @@ def main() -> None:
     print(f"\n{len(VIEWS)} views x {args.repeats} runs each; one server process (Werkzeug, "
           "threaded) on 127.0.0.1; synthetic data only.")
     if pack:
-        print("\nBriefing pack, default view, shipped data (4 PNGs at 1920x1080, PPTX, CSV, "
-              "sources):")
+        from dashboard.figures import CHARTS
+        print(f"\nBriefing pack, default view, shipped data ({len(CHARTS)} PNGs at 1920x1080, "
+              "PPTX, CSV, sources):")
         width = max(len(name) for name, _ in pack)
         for name, value in pack:
             print(f"{name:<{width}} | {value:>8}")
