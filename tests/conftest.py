@@ -24,6 +24,20 @@ def ds():
     return load_dataset()
 
 
+@pytest.fixture(scope="session")
+def app(ds):
+    """The app on the shipped data, in process (callbacks through Flask's test client)."""
+    from dashboard.app import create_app
+    return create_app(ds)
+
+
+@pytest.fixture(scope="session")
+def cb(app):
+    """The app's callbacks over its HTTP API, without a browser."""
+    from tests.dash_http import flask_callbacks
+    return flask_callbacks(app)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,24 +1,11 @@
 """Callbacks through Dash's HTTP API (Flask test client): no browser, the real wiring."""
 import pandas as pd
-import pytest
 
-from dashboard.app import create_app
 from dashboard.filters import Filters
-from tests.dash_http import flask_callbacks
 
 CONTROL = "filters.data"
 RENDER = "kpi-attacks.children"
 TABLE = "grid-incidents.rowData"
-
-
-@pytest.fixture(scope="module")
-def app(ds):
-    return create_app(ds)
-
-
-@pytest.fixture(scope="module")
-def cb(app):
-    return flask_callbacks(app)
 
 
 def control(cb, changed, stored=None, **values):

@@ -35,10 +35,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard.__main__ import main as cli_main
-from dashboard.app import create_app
 from dashboard.data import COLUMNS, load_files
 from dashboard.filters import MULTI, PERIODS, Filters, mask
-from tests.dash_http import flask_callbacks
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "data" / "incidents.csv"
@@ -73,16 +71,6 @@ INJECTION = [
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def app(ds):
-    return create_app(ds)
-
-
-@pytest.fixture(scope="module")
-def cb(app):
-    return flask_callbacks(app)
-
-
 @pytest.fixture(scope="module")
 def data_values(ds):
     return {name: ds.values(col) for name, col in (("group", "group"),

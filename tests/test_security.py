@@ -203,11 +203,6 @@ def test_table_source_links_cannot_break_out_of_markdown(hostile, hostile_cb):
 
 # --------------------------------------------------------------------------- headers
 @pytest.fixture(scope="module")
-def app(ds):
-    return create_app(ds)
-
-
-@pytest.fixture(scope="module")
 def client(app):
     return app.server.test_client()
 
