@@ -45,6 +45,11 @@ def _span(v: View) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
+def _span_words(v: View) -> str:
+    """The view's span, computed once per view however many charts print it."""
+    return v.memo("span", lambda: _span(v))
+
+
 def _where(f: Filters, by_district: bool = False) -> str:
     if f.district and not by_district:
         return ", ".join(f.district)
@@ -57,8 +62,7 @@ def title(v: View, what: str) -> str:
     A chart by district shows every district of the provinces, so its place is the province.
     """
     f = v.f
-    parts = [p for p in (_where(f, by_district="by district" in what),
-                         v.memo("span", lambda: _span(v))) if p]
+    parts = [p for p in (_where(f, by_district="by district" in what), _span_words(v)) if p]
     if f.group:
         return f"{', '.join(f.group)} {what}, {', '.join(parts)}"
     return f"{what[0].upper()}{what[1:]}, all groups, {', '.join(parts)}"
@@ -317,10 +321,6 @@ def _rule_note(v: View) -> str:
                 "collection holds only major attacks); the group filter does not apply")
     return ("No common rule: the Islamic State collections hold every attack, the Baloch "
             "collection only major ones; the group filter does not apply")
-
-
-def _span_words(v: View) -> str:
-    return v.memo("span", lambda: _span(v))
 
 
 def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:

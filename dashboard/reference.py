@@ -65,9 +65,6 @@ class Reference:
     published: pd.DataFrame  # published figures with their scope, citation and definition
     human_targets: tuple[str, ...]  # target types that are people, in vocabulary order
 
-    def groups_of(self, family: str) -> list[str]:
-        return [g for g, fam in self.families.items() if fam == family]
-
     def districts_of(self, provinces: list[str] | tuple[str, ...] | None = None) -> list[str]:
         table = self.districts
         if provinces:
