@@ -4,9 +4,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         /* The SVG button under a chart: the same figure, as SVG, named like the PNG. */
         downloadSvg: function (nClicks) {
             const ctx = window.dash_clientside.callback_context;
-            const chart = JSON.parse(ctx.triggered[0].prop_id.split(".")[0]).chart;
-            const root = document.getElementById("graph-" + chart.replace(/_/g, "-"));
-            const gd = root && root.querySelector(".js-plotly-plot");
+            const buttonId = ctx.triggered[0].prop_id.replace(/\.n_clicks$/, "");
+            const chart = JSON.parse(buttonId).chart;
+            /* The chart is the graph in the button's own card: no copy of the id scheme. */
+            const button = document.getElementById(buttonId);
+            const card = button && button.closest(".card");
+            const gd = card && card.querySelector(".js-plotly-plot");
             if (!gd || !window.Plotly) {
                 return window.dash_clientside.no_update;
             }

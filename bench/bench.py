@@ -34,25 +34,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import synthetic_incidents  # noqa: E402
-from dashboard import aggregate  # noqa: E402
-from dashboard.data import load_dataset  # noqa: E402
-from dashboard.filters import Filters  # noqa: E402
-from tests.conftest import start_server  # noqa: E402
-from tests.dash_http import DashCallbacks  # noqa: E402
+from dashboard import aggregate, ids  # noqa: E402
+from dashboard.data.loading import load_dataset  # noqa: E402
+from dashboard.filters import Display, Filters, ViewState  # noqa: E402
+from harness.servers import start_server  # noqa: E402
+from harness.dash_http import DashCallbacks  # noqa: E402
 
+STORE, RENDER, TABLE = f"{ids.STATE}.data", f"{ids.KPIS[0]}.children", f"{ids.GRID}.rowData"
 # A cross-filtering session: the views an analyst clicks through.
-VIEWS = [
+VIEWS = [ViewState(f) for f in (
     Filters(),
     Filters(district=("Quetta",)),
     Filters(district=("Quetta",), group=("IS-K",)),
     Filters(district=("Quetta",), group=("IS-K",), target_type=("Security forces",)),
     Filters(province=("Balochistan",), date_from=date(2020, 1, 1), date_to=date(2023, 12, 31)),
-    Filters(province=("Khyber Pakhtunkhwa",), period="month", min_killed=3),
-]
+)] + [ViewState(Filters(province=("Khyber Pakhtunkhwa",), min_killed=3), Display(period="month"))]
 
 
-def bare_pandas_update(frame: pd.DataFrame, links: pd.DataFrame, f: Filters) -> None:
+def bare_pandas_update(frame: pd.DataFrame, links: pd.DataFrame, state: ViewState) -> None:
     """What one update computes, in plain pandas: filter, then group and count."""
+    f = state.filters
+
     def keep(ignore=()):
         m = pd.Series(True, index=frame.index)
         if "date" not in ignore:
@@ -78,11 +80,11 @@ def bare_pandas_update(frame: pd.DataFrame, links: pd.DataFrame, f: Filters) -> 
     linked.groupby(["district", "group"], observed=True).size()
     frame[keep(("target_type",))].groupby(["target_type", "group"], observed=True).size()
     timeline = frame[keep(("date",))]
-    period = timeline["date"].dt.to_period("Y" if f.period == "year" else "M")
+    period = timeline["date"].dt.to_period("Y" if state.display.period == "year" else "M")
     timeline.groupby(period)[["killed", "injured"]].agg(["sum", "count", "size"])
 
 
-def pandas_update(ds, f: Filters) -> None:
+def pandas_update(ds, f: ViewState) -> None:
     """The app's own aggregation for one render, on a fresh View (no memo carried over)."""
     v = aggregate.View(ds, f)
     aggregate.totals(v)
@@ -132,17 +134,17 @@ def measure(size: int, repeats: int, workdir: Path) -> list[tuple[str, str]]:
         frame, links = ds.incidents, ds.links
         pandas_t, app_t, update_t, table_t, sizes, table_sizes = [], [], [], [], [], []
         for f in VIEWS:
-            values = {"filters.data": f.as_dict()}
-            cb.call("kpi-attacks.children", values, ["filters.data"])  # warm
+            values = {STORE: f.as_dict()}
+            cb.call(RENDER, values, [STORE])  # warm
             pandas_t += timed(lambda: bare_pandas_update(frame, links, f), repeats)
             app_t += timed(lambda: pandas_update(ds, f), repeats)
 
             def update():
-                sizes.append(cb.call("kpi-attacks.children", values, ["filters.data"])[1])
+                sizes.append(cb.call(RENDER, values, [STORE])[1])
 
             def table():
-                table_sizes.append(cb.call("grid-incidents.rowData", values,
-                                           ["filters.data"])[1])
+                table_sizes.append(cb.call(TABLE, values,
+                                           [STORE])[1])
             update_t += timed(update, repeats)
             table_t += timed(table, max(3, repeats // 3))
     finally:
@@ -169,12 +171,12 @@ def measure_pack(workdir: Path) -> list[tuple[str, str]]:
     from dashboard import export
     ds = load_dataset()
     first_start = time.perf_counter()
-    first = export.write_pack(ds, Filters(), workdir / "pack1")
+    first = export.write_pack(ds, ViewState(), workdir / "pack1")
     first_total = time.perf_counter() - first_start
     runs = []
     for i in range(3):
         start = time.perf_counter()
-        pack = export.write_pack(ds, Filters(), workdir / f"pack{i + 2}")
+        pack = export.write_pack(ds, ViewState(), workdir / f"pack{i + 2}")
         runs.append((time.perf_counter() - start, pack.seconds_per_image))
     per_image = [t for _, times in runs for t in times]
     return [
@@ -203,7 +205,7 @@ def main() -> None:
     print(f"\n{len(VIEWS)} views x {args.repeats} runs each; one server process (Werkzeug, "
           "threaded) on 127.0.0.1; synthetic data only.")
     if pack:
-        from dashboard.figures import CHARTS
+        from dashboard.charts import CHARTS
         print(f"\nBriefing pack, default view, shipped data ({len(CHARTS)} PNGs at 1920x1080, "
               "PPTX, CSV, sources):")
         width = max(len(name) for name, _ in pack)

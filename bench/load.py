@@ -3,7 +3,7 @@
     python bench/load.py                                  # 50 users, 300 s, 3 workers
     python bench/load.py --users 10 --seconds 30 --workers 2 --think 0
 
-Starts ``gunicorn dashboard.app:server --workers N --bind 127.0.0.1:PORT --no-control-socket``
+Starts ``gunicorn dashboard.wsgi:server --workers N --bind 127.0.0.1:PORT --no-control-socket``
 (``--preload`` unless ``--no-preload``: the data is loaded once and the workers share it) on a
 free loopback port, then runs one thread per user. Each user opens the page as the browser does
 (GET /, /_dash-layout, /_dash-dependencies) and then, until the time is up, changes the view:
@@ -23,7 +23,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.dash_http import DashCallbacks  # noqa: E402
+from dashboard import ids  # noqa: E402
+from harness.dash_http import DashCallbacks  # noqa: E402
+from harness.servers import free_port  # noqa: E402
 
 HOST = "127.0.0.1"
-CONTROL, RENDER, TABLE = "filters.data", "kpi-attacks.children", "grid-incidents.rowData"
+STORE = f"{ids.STATE}.data"
+CONTROL, RENDER, TABLE = STORE, f"{ids.KPIS[0]}.children", f"{ids.GRID}.rowData"
 MAX_VIEWS_PER_USER = 100_000  # a hard cap besides the deadline
 REQUEST_TIMEOUT = 60  # seconds; a slower answer counts as an error
 TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST controller",
@@ -49,15 +51,9 @@ TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST controll
 
 
 # --------------------------------------------------------------------------- server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def start_gunicorn(workers: int, port: int, preload: bool, data: list[str] | None,
                    log_path: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", "dashboard.app:server", "--workers", str(workers),
+    cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--workers", str(workers),
            "--bind", f"{HOST}:{port}", "--no-control-socket", "--timeout", "120"]
     if preload:
         cmd.append("--preload")
@@ -257,16 +253,16 @@ def user(n: int, base: str, deadline: float, think: float, stats: Stats, seed: i
         if time.monotonic() >= deadline:
             break
         changed, values = random_event(rnd, options)
-        values["filters.data"] = stored
+        values[STORE] = stored
         status, body = cb.post("/_dash-update-component", cb.payload(CONTROL, values, [changed]))
         if status == 200:
             response = json.loads(body).get("response", {})
-            stored = response.get("filters", {}).get("data", stored)
+            stored = response.get(ids.STATE, {}).get("data", stored)
         for output in (RENDER, TABLE):  # the browser fires both on a new filters value
             if time.monotonic() >= deadline:
                 break
             cb.post("/_dash-update-component",
-                    cb.payload(output, {"filters.data": stored}, ["filters.data"]))
+                    cb.payload(output, {STORE: stored}, [STORE]))
         pause = rnd.uniform(0.5 * think, 1.5 * think)
         time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
 

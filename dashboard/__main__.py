@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
-from .data import load_files
-from .importers import DUPLICATES, FORMATS
+from .data.dataset import Dataset
+from .data.duplicates import DUPLICATES
+from .data.loading import load_files
+from .importers.convert import FORMATS
+from .paths import DEFAULT_DATA
+from .settings import Settings
 
 
 def _load_options(p: argparse.ArgumentParser) -> None:
@@ -18,8 +21,19 @@ def _load_options(p: argparse.ArgumentParser) -> None:
                         "drop the later one")
 
 
+def _settings(args: argparse.Namespace, data) -> Settings:
+    """The environment's settings with the command line's options over them."""
+    return Settings.from_env(data=tuple(data), fmt=args.format, duplicates=args.duplicates,
+                             **{k: getattr(args, k, None) for k in ("host", "port", "debug")})
+
+
+def _load(settings: Settings):
+    return load_files(settings.data, fmt=settings.fmt, duplicates=settings.duplicates,
+                      max_bytes=settings.max_file_bytes)
+
+
 def _validate(args: argparse.Namespace) -> int:
-    result = load_files(args.paths, fmt=args.format, duplicates=args.duplicates)
+    result = _load(_settings(args, args.paths))
     for message in result.file_errors:
         print(f"error: {message}")
     for problem in result.problems:
@@ -32,22 +46,20 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .data import Dataset
+    from .clicks import state_from_query
     from .export import ExportError, write_pack
-    from .filters import Filters
 
-    result = load_files(args.data, fmt=args.format, duplicates=args.duplicates)
+    result = _load(_settings(args, args.data))
     for message in result.file_errors:
         print(f"error: {message}", file=sys.stderr)
     if result.file_errors and not result.accepted:
         return 2
     ds = Dataset.from_result(result)
-    data_values = {name: ds.values(name) for name in ("group", "target_type", "attack_type")}
-    filters, notices = Filters.from_query(args.query, ds.reference, data_values)
+    state, notices = state_from_query(args.query, ds)
     for notice in notices:
         print(f"warning: {notice}", file=sys.stderr)
     try:
-        pack = write_pack(ds, filters, args.out, args.base_url.rstrip("/"))
+        pack = write_pack(ds, state, args.out, args.base_url.rstrip("/"))
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -62,9 +74,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers import write_table
+    from .importers.convert import write_table
 
-    result = load_files([args.path], fmt=args.format)
+    settings = Settings.from_env(data=(args.path,), fmt=args.format)
+    result = load_files(settings.data, fmt=settings.fmt, max_bytes=settings.max_file_bytes)
     for message in result.file_errors:
         print(f"error: {message}", file=sys.stderr)
     if result.file_errors:
@@ -91,21 +104,19 @@ def _import(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    os.environ["DASHBOARD_DATA"] = os.pathsep.join(args.data)
-    os.environ["DASHBOARD_FORMAT"] = args.format
-    os.environ["DASHBOARD_DUPLICATES"] = args.duplicates
-    from .app import app  # loads DASHBOARD_DATA once and logs what it found
+    from .app import create_app, load_dataset
 
-    if not len(app.dataset.incidents):
+    settings = _settings(args, args.data)
+    ds = load_dataset(settings)  # logs every problem and the summary
+    if not len(ds.incidents):
         print("error: no incident could be loaded; nothing to serve", file=sys.stderr)
         return 2
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    create_app(settings, ds).run(host=settings.host, port=settings.port,
+                                 debug=settings.debug)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .data import DEFAULT_DATA
-
     parser = argparse.ArgumentParser(prog="python -m dashboard",
                                      description="Pakistan Militancy Dashboard")
     sub = parser.add_subparsers(dest="command")

@@ -1,7 +1,7 @@
-"""Aggregations behind every number and chart: pure pandas/numpy on a View (dataset + filters).
+"""Aggregations behind every number and chart: pure pandas/numpy on a View (dataset + state).
 
-Each function applies the filters through ``filters.mask`` (one place) and returns a small
-dataframe; figures only draw what these return. Counting uses category codes and bincount so a
+``mask`` is the one place filters are applied; each function below asks the View for its mask
+and returns a small dataframe; figures only draw what these return. Counting uses category codes and bincount so a
 cross-filter update stays fast at a million rows. A View computes each mask once per update,
 however many charts ask for it.
 """
@@ -12,18 +12,46 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .filters import COMMON_RULE_KILLED, Filters, mask
+from .filters import COMMON_RULE_KILLED, MULTI, Filters, ViewState
+
+
+def mask(ds, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
+    """Boolean mask over ds.incidents for `filters`, skipping the `ignore`d dimensions.
+
+    A chart ignores its own dimension so that it keeps showing the alternatives to click;
+    it highlights the selected values instead.
+    """
+    arrays = ds.arrays
+    keep = np.ones(len(ds.incidents), dtype=bool)
+    if "date" not in ignore:
+        if filters.date_from:
+            keep &= arrays["date"] >= pd.Timestamp(filters.date_from).value
+        if filters.date_to:
+            keep &= arrays["date"] <= pd.Timestamp(filters.date_to).value
+    for name, (_, column) in MULTI.items():
+        values = getattr(filters, name)
+        if not values or name in ignore:
+            continue
+        if name == "district":
+            keep &= ds.rows_in_districts(values)
+        else:
+            keep &= ds.isin(column, values)
+    if filters.min_killed and "min_killed" not in ignore:
+        keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
+    return keep
 
 
 class View:
-    """The dataset seen through one Filters value, with its masks computed once."""
+    """The dataset seen through one view state, with its masks computed once."""
 
-    def __init__(self, ds, f: Filters):
-        self.ds, self.f = ds, f
+    def __init__(self, ds, state: ViewState | Filters):
+        state = state if isinstance(state, ViewState) else ViewState(state)  # default display
+        self.ds, self.state = ds, state
+        self.filters, self.display = state.filters, state.display
         self._memo: dict = {}
 
     def mask(self, ignore: tuple[str, ...] = ()) -> np.ndarray:
-        return self.memo(("mask", ignore), lambda: mask(self.ds, self.f, ignore))
+        return self.memo(("mask", ignore), lambda: mask(self.ds, self.filters, ignore))
 
     def memo(self, key, compute):
         if key not in self._memo:
@@ -61,7 +89,8 @@ def by_district(v: View) -> pd.DataFrame:
     district of those provinces is listed (zero included); otherwise only districts with at
     least one attack in the view.
     """
-    return v.memo("by_district", lambda: _by_district(v.ds, v.f, v.mask(("district",))))
+    return v.memo("by_district",
+                  lambda: _by_district(v.ds, v.filters, v.mask(("district",))))
 
 
 def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
@@ -113,8 +142,9 @@ def over_time(v: View) -> pd.DataFrame:
     """
     keep = v.mask(("date",))
     a = v.ds.arrays
-    index = a["year" if v.f.period == "year" else "month"][keep]
-    unit = "Y" if v.f.period == "year" else "M"
+    yearly = v.display.period == "year"
+    index = a["year" if yearly else "month"][keep]
+    unit = "Y" if yearly else "M"
     if not len(index):
         return pd.DataFrame(columns=["period", "attacks", "killed", "injured",
                                      "unknown_killed", "unknown_injured"])
@@ -162,7 +192,7 @@ def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
             table.loc[~located, ["district", "attacks"]].reset_index(drop=True))
 
 
-def incidents(v: View) -> pd.DataFrame:
+def incident_rows(v: View) -> pd.DataFrame:
     """The incidents of the view, newest first."""
     return v.ds.incidents[v.mask()].sort_values(["date", "incident_id"],
                                                  ascending=[False, True], kind="stable")
@@ -175,10 +205,10 @@ FAMILIES = ("Islamic State", "Baloch separatist")
 def comparison_view(v: View) -> View:
     """The group comparison's own view: the filters minus the group filter (both sides are
     shown), plus the common minimum-killed rule unless switched off."""
-    f = replace(v.f, group=())
-    if v.f.common_rule:
+    f = replace(v.filters, group=())
+    if v.display.common_rule:
         f = replace(f, min_killed=max(f.min_killed or 0, COMMON_RULE_KILLED))
-    return View(v.ds, f)
+    return View(v.ds, replace(v.state, filters=f))
 
 
 def _family_codes(ds) -> np.ndarray:
@@ -252,7 +282,7 @@ def published_comparison(ds, f: Filters) -> pd.DataFrame:
                          published=int(fig.value), dataset=value, unknown=unknown,
                          coverage=round(value / fig.value, 2) if fig.value else None,
                          definition=definition, citation=fig.citation,
-                         query=scope.to_query(), note=fig.definition))
+                         query=ViewState(scope).to_query(), note=fig.definition))
     return pd.DataFrame(rows)
 
 

@@ -1,35 +1,28 @@
-"""The Dash app: ``app = Dash(__name__)``, ``server = app.server`` (gunicorn dashboard.app:server).
+"""``create_app(settings)``: the Dash app with its layout, callbacks and security headers.
 
-Data comes from DASHBOARD_DATA (paths separated by the OS path separator, ':' on Linux) or the
-shipped ``data/incidents.csv``; DASHBOARD_FORMAT (auto, canonical, imported, acled, gtd) and
-DASHBOARD_DUPLICATES (keep, drop-later) are the command line's --format and --duplicates.
-The app keeps no per-user state: any number of workers can serve.
+Importing this module loads nothing; ``dashboard.wsgi`` (gunicorn's entry) and the command
+line create the app. The app keeps no per-user state: any number of workers can serve.
 """
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from pathlib import Path
 
 import flask
 import flask_bootstrap
-import plotly.io as pio
 from dash import Dash, set_props
 from werkzeug.exceptions import HTTPException
 
-from . import callbacks
-from .data import DEFAULT_DATA, Dataset, LoadResult, load_files
-from .importers import DUPLICATES, FORMATS
+from . import callbacks, ids
+from .data.dataset import Dataset
+from .data.loading import load_files
 from .layout import build_layout
+from .paths import ASSETS
+from .settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "assets"
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 log = logging.getLogger("dashboard")
-
-# Server-side images (kaleido) read the map outlines from the same local files.
-pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -54,39 +47,27 @@ def callback_error(exc: Exception) -> None:
     """A callback failed: log it with a request id; show the user the id, never a traceback."""
     rid = flask.g.get("request_id", "-") if flask.has_request_context() else "-"
     log.error("callback failed (request %s)", rid, exc_info=exc)
-    set_props("url-notice", {"children": f"Something went wrong on the server; the view was "
+    set_props(ids.NOTICE, {"children": f"Something went wrong on the server; the view was "
                                          f"not updated. Request id: {rid}.", "is_open": True,
                              "color": "danger"})
 
 
-def data_paths() -> list[str]:
-    env = os.environ.get("DASHBOARD_DATA", "").strip()
-    return [p for p in env.split(os.pathsep) if p] if env else [str(p) for p in DEFAULT_DATA]
+def load_dataset(settings: Settings) -> Dataset:
+    """The data the settings name, every problem logged."""
+    result = load_files(settings.data, fmt=settings.fmt, duplicates=settings.duplicates,
+                        max_bytes=settings.max_file_bytes)
+    for message in result.file_errors:
+        log.error("error: %s", message)
+    for problem in result.problems:
+        log.warning("%s", problem)
+    log.info("%s", result.summary())
+    return Dataset.from_result(result)
 
 
-def data_options() -> dict[str, str]:
-    """load_files' fmt and duplicates from DASHBOARD_FORMAT and DASHBOARD_DUPLICATES."""
-    options = {}
-    for key, name, allowed in (("fmt", "DASHBOARD_FORMAT", FORMATS),
-                               ("duplicates", "DASHBOARD_DUPLICATES", DUPLICATES)):
-        options[key] = os.environ.get(name, "").strip() or allowed[0]
-        if options[key] not in allowed:
-            raise ValueError(f"{name}={options[key]!r}: expected one of {', '.join(allowed)}")
-    return options
-
-
-def create_app(source: Dataset | LoadResult | None = None) -> Dash:
-    if isinstance(source, Dataset):
-        ds = source
-    else:
-        result = source if source is not None else load_files(data_paths(), **data_options())
-        for message in result.file_errors:
-            log.error("error: %s", message)
-        for problem in result.problems:
-            log.warning("%s", problem)
-        log.info("%s", result.summary())
-        ds = Dataset.from_result(result)
-
+def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
+    """The Dash app on `dataset`, or on the data the settings name (default: the shipped
+    incidents)."""
+    ds = dataset if dataset is not None else load_dataset(settings or Settings())
     app = Dash(
         __name__,
         title="Pakistan Militancy Dashboard",
@@ -135,7 +116,3 @@ def create_app(source: Dataset | LoadResult | None = None) -> Dash:
     app.layout = build_layout(ds, app.get_asset_url("topojson/"))
     callbacks.register(app, ds)
     return app
-
-
-app = create_app()
-server = app.server

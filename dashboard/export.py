@@ -25,11 +25,12 @@ from pptx.util import Emu, Inches, Pt
 
 from . import aggregate, figures
 from .aggregate import View
-from .data import COLUMNS
-from .filters import Filters
+from .charts import for_export
+from .data.schema import COLUMNS, count_text
+from .filters import ViewState
+from .paths import TOPOJSON
 from .reference import split_list
 
-TOPOJSON = Path(__file__).resolve().parent.parent / "assets" / "topojson"
 # Charts are laid out at 1280x720 and rendered at scale 1.5: 1920x1080 pixels with type large
 # enough for a projector.
 LAYOUT_W, LAYOUT_H, SCALE = 1280, 720, 1.5
@@ -50,8 +51,9 @@ class Pack:
     seconds_per_image: list[float]
 
 
-def slug(f: Filters, today: date | None = None) -> str:
+def slug(state: ViewState, today: date | None = None) -> str:
     """A file-name part that says the filters and the date, e.g. group-IS-K_district-Mastung."""
+    f = state.filters
     parts = []
     for dim, value, _ in f.describe():
         parts.append(f"{dim}-{value}" if value else dim)
@@ -97,20 +99,20 @@ def _writable(out: Path) -> None:
         raise ExportError(f"cannot write to the output folder {out}: permission denied")
 
 
-def write_pack(ds, f: Filters, out: str | Path, base_url: str = "") -> Pack:
+def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "") -> Pack:
     """Write the pack for one view into `out` (created if needed)."""
     out = Path(out)
     _writable(out)
-    view = View(ds, f)
-    incidents = aggregate.incidents(view)
+    view = View(ds, state)
+    incidents = aggregate.incident_rows(view)
     files, timings, slides = [], [], []
-    for i, (name, chart) in enumerate(figures.CHARTS.items(), 1):
-        fig = figures.fit_to_height(chart(view, base_url), LAYOUT_H)
+    for chart in for_export():
+        fig = figures.fit_to_height(chart.figure(view, base_url), LAYOUT_H)
         fig.update_layout(width=LAYOUT_W)
         start = time.perf_counter()
         png = render_png(fig)
         timings.append(time.perf_counter() - start)
-        path = out / f"{i:02d}_{name}.png"
+        path = out / f"{chart.export}.png"
         path.write_bytes(png)
         files.append(path)
         slides.append((fig.layout.title.text.removeprefix("<b>").removesuffix("</b>"), path))
@@ -120,10 +122,11 @@ def write_pack(ds, f: Filters, out: str | Path, base_url: str = "") -> Pack:
     return Pack(files, len(incidents), timings)
 
 
-def zip_pack(ds, f: Filters, workdir: str | Path, base_url: str = "") -> tuple[bytes, str]:
+def zip_pack(ds, state: ViewState, workdir: str | Path, base_url: str = ""
+             ) -> tuple[bytes, str]:
     """The pack as one ZIP (bytes) and its file name."""
-    pack = write_pack(ds, f, workdir, base_url)
-    name = f"briefing_{slug(f)}"
+    pack = write_pack(ds, state, workdir, base_url)
+    name = f"briefing_{slug(state)}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in pack.files:
@@ -139,14 +142,10 @@ def _write_csv(incidents: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _link(v: View, base_url: str) -> str:
-    return f"{base_url}/{v.f.to_query()}" if base_url else (v.f.to_query() or "/")
-
-
 def _write_sources(v: View, incidents: pd.DataFrame, path: Path, base_url: str) -> Path:
     lines = ["# Sources for this view", "",
-             f"Filters: {figures.subtitle(v.f).removeprefix('Filters: ')}",
-             f"View: {_link(v, base_url)}",
+             f"Filters: {figures.subtitle(v.state).removeprefix('Filters: ')}",
+             f"View: {v.state.link(base_url)}",
              f"{len(incidents)} incidents; data to {v.ds.as_of}.", ""]
     if incidents.empty:
         lines.append("This view is empty: no incident matches these filters.")
@@ -177,32 +176,46 @@ def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]]
                 base_url: str) -> Path:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    _title_slide(prs, v, incidents, base_url)
+    for chart_title, png in charts:
+        _chart_slide(prs, chart_title, png)
+    _top_incidents_slide(prs, incidents)
+    if incidents.empty:
+        _text_slide(prs, "Incidents", ["This view is empty: no incident matches these filters."])
+    _source_slides(prs, incidents)
+    prs.save(path)
+    return path
+
+
+def _title_slide(prs, v: View, incidents: pd.DataFrame, base_url: str) -> None:
     title = prs.slides.add_slide(prs.slide_layouts[0])
     title.shapes.title.text = "Militant attacks in Pakistan: briefing"
     collections = ", ".join(v.ds.values("collection"))
     empty = " This view is empty: no incident matches these filters." if incidents.empty else ""
     title.placeholders[1].text = (
-        f"{figures.subtitle(v.f)}\nMade {date.today():%d %b %Y}; data to {v.ds.as_of}; "
+        f"{figures.subtitle(v.state)}\nMade {date.today():%d %b %Y}; data to {v.ds.as_of}; "
         f"{len(incidents)} incidents.{empty}\nCoverage: sourced incidents only, below "
         f"published totals; collections ({collections}) follow different inclusion rules.\n"
-        f"View: {_link(v, base_url)}")
+        f"View: {v.state.link(base_url)}")
     for paragraph in title.placeholders[1].text_frame.paragraphs:
         paragraph.font.size = Pt(16)
 
-    blank = prs.slide_layouts[5]  # title only
-    for chart_title, png in charts:
-        slide = prs.slides.add_slide(blank)
-        slide.shapes.title.text = chart_title
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
-        top = Inches(1.3)
-        height = prs.slide_height - top - Inches(0.1)
-        width = Emu(int(height * LAYOUT_W / LAYOUT_H))
-        slide.shapes.add_picture(str(png), int((prs.slide_width - width) / 2), top,
-                                 width=width, height=height)
 
+def _chart_slide(prs, chart_title: str, png: Path) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+    slide.shapes.title.text = chart_title
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(24)
+    top = Inches(1.3)
+    height = prs.slide_height - top - Inches(0.1)
+    width = Emu(int(height * LAYOUT_W / LAYOUT_H))
+    slide.shapes.add_picture(str(png), int((prs.slide_width - width) / 2), top,
+                             width=width, height=height)
+
+
+def _top_incidents_slide(prs, incidents: pd.DataFrame) -> None:
     top = incidents.sort_values(["killed", "date"], ascending=[False, False],
                                 na_position="last").head(TOP_INCIDENTS)
-    slide = prs.slides.add_slide(blank)
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
     slide.shapes.title.text = f"Top incidents of this view by killed (of {len(incidents)})"
     header = ["Date", "District", "Group", "Target", "Attack", "Killed", "Injured", "Id"]
     rows = len(top) + 1
@@ -212,16 +225,17 @@ def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]]
         table.cell(0, j).text = h
     for i, (_, r) in enumerate(top.iterrows(), 1):
         cells = [f"{r['date']:%Y-%m-%d}", r["district"], r["group"], r["target_type"],
-                 r["attack_type"], _count(r["killed"]), _count(r["injured"]), r["incident_id"]]
+                 r["attack_type"], count_text(r["killed"]), count_text(r["injured"]),
+                 r["incident_id"]]
         for j, value in enumerate(cells):
             table.cell(i, j).text = str(value)
     for row in table.rows:
         for cell in row.cells:
             for p in cell.text_frame.paragraphs:
                 p.font.size = Pt(12)
-    if incidents.empty:
-        _text_slide(prs, "Incidents", ["This view is empty: no incident matches these filters."])
 
+
+def _source_slides(prs, incidents: pd.DataFrame) -> None:
     sources = [f"{r['incident_id']}: {url}" for _, r in incidents.iterrows()
                for url in (split_list(r["source_urls"]) or [
                    f"(no URL) {_text(r.get('source_text'))}"])]
@@ -230,13 +244,7 @@ def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]]
     for n, chunk in enumerate(chunks, 1):
         label = f"Sources ({n}/{len(chunks)})" if len(chunks) > 1 else "Sources"
         _text_slide(prs, label, chunk or ["No incident, so no source, in this view."], size=10)
-    prs.save(path)
-    return path
 
 
 def _text(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
-
-
-def _count(value) -> str:
-    return "unknown" if pd.isna(value) else str(int(value))

@@ -1,4 +1,4 @@
-"""Figures: pure functions (dataset, filters) -> go.Figure, drawn in the briefing look.
+"""Figures: pure functions View -> go.Figure, drawn in the briefing look.
 
 Every chart has a title that says what it shows and for what, a subtitle with the active filters
 in plain words, and a footer with the dataset, incident count, as-of date and permalink. The
@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 
 from . import aggregate
 from .aggregate import View
-from .filters import Filters
+from .filters import ViewState
+from .reference import PAKISTAN_BOUNDS
 
 # Okabe & Ito (2008) colour-blind-safe palette; one fixed colour per group everywhere.
 GROUP_COLOURS = {
@@ -24,7 +25,6 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
 FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ticks and title
-PAKISTAN = (23.5, 37.2, 60.8, 77.9)  # lat and lon bounds of the default map frame
 MAP_PAD, MIN_SPAN = 1.5, 6.0  # degrees around the bubbles; smallest frame
 MAP_ASPECT = 2.4  # longitude span per latitude span, so the map fills a wide frame
 
@@ -36,7 +36,7 @@ def group_colour(group: str) -> str:
 # ---------------------------------------------------------------------- words
 def _span(v: View) -> str:
     """The years the view covers: the date filter, else the span of the matching incidents."""
-    f = v.f
+    f = v.filters
     years = v.ds.arrays["year"][v.mask(("date",))] + 1970
     lo = f.date_from.year if f.date_from else (int(years.min()) if len(years) else None)
     hi = f.date_to.year if f.date_to else (int(years.max()) if len(years) else None)
@@ -50,7 +50,7 @@ def _span_words(v: View) -> str:
     return v.memo("span", lambda: _span(v))
 
 
-def _where(f: Filters, by_district: bool = False) -> str:
+def _where(f, by_district: bool = False) -> str:
     if f.district and not by_district:
         return ", ".join(f.district)
     return ", ".join(f.province) if f.province else "Pakistan"
@@ -61,26 +61,26 @@ def title(v: View, what: str) -> str:
 
     A chart by district shows every district of the provinces, so its place is the province.
     """
-    f = v.f
+    f = v.filters
     parts = [p for p in (_where(f, by_district="by district" in what), _span_words(v)) if p]
     if f.group:
         return f"{', '.join(f.group)} {what}, {', '.join(parts)}"
     return f"{what[0].upper()}{what[1:]}, all groups, {', '.join(parts)}"
 
 
-def subtitle(f: Filters) -> str:
-    words = [w for _, _, w in f.describe()]
-    if f.period != "year":
+def subtitle(state: ViewState) -> str:
+    words = [w for _, _, w in state.filters.describe()]
+    if state.display.period != "year":
         words.append("per month")
     return "Filters: " + "; ".join(words) if words else "Filters: none (all incidents)"
 
 
 def footer(v: View, base_url: str = "") -> str:
-    ds, f = v.ds, v.f
+    ds = v.ds
     collections = ", ".join(ds.values("collection")) or "none"
     count = int(v.mask().sum())
     as_of = ds.as_of.isoformat() if ds.as_of else "n/a"
-    link = f"{base_url}/{f.to_query()}" if base_url else (f.to_query() or "/")
+    link = v.state.link(base_url)
     return (f"Data: Pakistan Militancy Dashboard, collections {collections}; {count} incidents "
             f"in view; data to {as_of}; sources per incident in the table.<br>View: {link}")
 
@@ -116,7 +116,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         template=BRIEFING,
         title=dict(text=f"<b>{heading or title(v, what)}</b>", x=0.01, xanchor="left",
                    font=dict(size=20),
-                   subtitle=dict(text=subtitle(v.f) + (f"<br>{note}" if note else ""),
+                   subtitle=dict(text=subtitle(v.state) + (f"<br>{note}" if note else ""),
                                  font=dict(size=14, color="#555555"))),
         margin=dict(l=10, r=20, t=100, b=FOOTER_GAP + 40),
         height=460,
@@ -192,14 +192,14 @@ def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
 def district_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
     table = aggregate.by_district(v)
-    return _stacked_bars(v, table, v.f.district, "attacks by district", base_url,
+    return _stacked_bars(v, table, v.filters.district, "attacks by district", base_url,
                          "Attacks (an attack across several districts counts in each)",
                          height=max(460, 230 + 22 * len(table)), outline=True)
 
 
 def target_figure(v: View, base_url: str = "") -> go.Figure:
     """Attacks by target type, stacked by group; selected types highlighted."""
-    return _stacked_bars(v, aggregate.by_target(v), v.f.target_type,
+    return _stacked_bars(v, aggregate.by_target(v), v.filters.target_type,
                          "attacks by target type", base_url, "Attacks")
 
 
@@ -216,16 +216,16 @@ def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url
 
 def timeline_figure(v: View, base_url: str = "") -> go.Figure:
     """Killed and injured per year or month; a box selection sets the date range."""
-    f = v.f
+    f, period = v.filters, v.display.period
     table = aggregate.over_time(v)
-    fmt = "%Y" if f.period == "year" else "%b %Y"
+    fmt = "%Y" if period == "year" else "%b %Y"
     periods = [d.strftime("%Y-%m-%d") for d in table["period"]]
     traces = []
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
         traces.append(dict(
             type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
-            xperiod="M12" if f.period == "year" else "M1", xperiodalignment="middle",
+            xperiod="M12" if period == "year" else "M1", xperiodalignment="middle",
             customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
                            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
@@ -238,14 +238,14 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
         layout["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=str(lo), x1=str(hi),
                                  y0=0, y1=1, fillcolor="#0072B2", opacity=0.07, line_width=0,
                                  layer="below")]
-    return _figure(traces, layout, v, "casualties per " + f.period, base_url,
+    return _figure(traces, layout, v, "casualties per " + period, base_url,
                    NO_MATCH if table.empty else None)
 
 
 def map_figure(v: View, base_url: str = "") -> go.Figure:
     """Bubbles at district headquarters, sized by attacks and coloured by the district's main
     group; the hover lists every group's attacks there."""
-    f = v.f
+    f = v.filters
     points, unplaced = aggregate.map_points(v)
     biggest = max(int(points["attacks"].max()) if len(points) else 1, 1)
     traces = []
@@ -294,7 +294,8 @@ def _extent(points) -> tuple[list[float], list[float]]:
     """Longitude and latitude ranges framing the bubbles (at least MIN_SPAN degrees wide),
     or Pakistan when there is nothing to show."""
     if not len(points):
-        return [PAKISTAN[2], PAKISTAN[3]], [PAKISTAN[0], PAKISTAN[1]]
+        min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
+        return [min_lon, max_lon], [min_lat, max_lat]
     mids, halves = [], []
     for column in ("longitude", "latitude"):
         lo, hi = float(points[column].min()), float(points[column].max())
@@ -315,9 +316,9 @@ TARGET_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E
 
 
 def _rule_note(v: View) -> str:
-    if v.f.common_rule:
+    if v.display.common_rule:
         return (f"Both sides: only attacks with at least "
-                f"{max(v.f.min_killed or 0, aggregate.COMMON_RULE_KILLED)} killed (the Baloch "
+                f"{max(v.filters.min_killed or 0, aggregate.COMMON_RULE_KILLED)} killed (the Baloch "
                 "collection holds only major attacks); the group filter does not apply")
     return ("No common rule: the Islamic State collections hold every attack, the Baloch "
             "collection only major ones; the group filter does not apply")
@@ -336,7 +337,7 @@ def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:
                            hovertemplate="%{customdata}: %{x} attacks (" + family +
                                          ")<extra></extra>"))
     height = max(460, 230 + 26 * len(labels))
-    where = ", ".join(v.f.province) if v.f.province else "Pakistan"
+    where = ", ".join(v.filters.province) if v.filters.province else "Pakistan"
     overlap = int(table["both"].sum())
     layout = dict(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=height,
                   yaxis=_category_axis(labels, height),
@@ -369,7 +370,7 @@ def compare_years_figure(v: View, base_url: str = "") -> go.Figure:
                   yaxis=dict(domain=[0.55, 1], title=dict(text="Attacks"), rangemode="tozero"),
                   yaxis2=dict(domain=[0, 0.45], title=dict(text="Killed (known)"),
                               rangemode="tozero"))
-    where = ", ".join(v.f.district or v.f.province) or "Pakistan"
+    where = ", ".join(v.filters.district or v.filters.province) or "Pakistan"
     heading = f"Islamic State and Baloch separatist attacks and killed per year, {where}"
     return _figure(traces, layout, v, "group comparison per year", base_url,
                    None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
@@ -377,7 +378,7 @@ def compare_years_figure(v: View, base_url: str = "") -> go.Figure:
 
 def published_figure(v: View, base_url: str = "") -> go.Figure:
     """Each published figure beside the dataset's own count for the same scope."""
-    table = aggregate.published_comparison(v.ds, v.f)
+    table = aggregate.published_comparison(v.ds, v.filters)
     labels = [f"{s}: {m}" for s, m in zip(table["scope"], table["measure"])]
     traces = [
         dict(type="bar", orientation="h", name="Published (Dawn, 1 June 2025)", y=labels,
@@ -416,7 +417,8 @@ def target_share_figure(v: View, base_url: str = "") -> go.Figure:
                 customdata=[target] * len(shares), text=counts[target].tolist(),
                 textposition="none",
                 marker=dict(color=TARGET_PALETTE[i % len(TARGET_PALETTE)],
-                            opacity=1 if not v.f.target_type or target in v.f.target_type
+                            opacity=1 if not v.filters.target_type
+                            or target in v.filters.target_type
                             else DIMMED),
                 hovertemplate="%{x}: %{y}% of attacks on " + str(target) +
                               " (%{text})<extra></extra>"))
@@ -432,7 +434,8 @@ def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
     """Ranking of human targets: attacks on each kind of person, with known killed."""
     table = aggregate.human_targets(v)
     names = table.index.tolist()
-    selected = np.isin(names, list(v.f.target_type)) if v.f.target_type else None
+    chosen = v.filters.target_type
+    selected = np.isin(names, list(chosen)) if chosen else None
     traces = [dict(type="bar", orientation="h", name="Attacks", y=names,
                    x=table["attacks"].tolist(), text=table["killed"].tolist(),
                    textposition="none",
@@ -447,15 +450,3 @@ def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
     return _figure(traces, layout, v, "human targets ranked", base_url,
                    None if len(table) else NO_MATCH)
 
-
-CHARTS = {
-    "district": district_figure,
-    "target": target_figure,
-    "timeline": timeline_figure,
-    "map": map_figure,
-    "compare_districts": compare_districts_figure,
-    "compare_years": compare_years_figure,
-    "published": published_figure,
-    "target_share": target_share_figure,
-    "human_targets": human_targets_figure,
-}

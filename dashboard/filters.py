@@ -1,18 +1,17 @@
-"""The view state: one typed Filters object, its URL form, and the one place it is applied.
+"""The view state: which incidents are in (Filters) and how they are shown (Display), and the
+URL form of both (ViewState), declared once per URL key.
 
-A chart click, a box selection, a control and a permalink all end up as a Filters value. Every
-figure, number and table is a function of (data, Filters).
+A chart click, a box selection, a control and a permalink all end up as a ViewState. Every
+figure, number and table is a function of (data, ViewState). Filters are applied in one place,
+``aggregate.mask``.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode
-
-import numpy as np
-import pandas as pd
 
 from .reference import Reference
 
@@ -25,6 +24,8 @@ MULTI = {
     "target_type": ("target", "target_type"),
     "attack_type": ("attack", "attack_type"),
 }
+LABELS = {"province": "Province", "district": "District", "group": "Group",
+          "attribution": "Attribution", "target_type": "Target", "attack_type": "Attack"}
 PERIODS = ("year", "month")
 TABS = ("overview", "compare", "published", "targets")
 COMMON_RULE_KILLED = 5  # the Baloch collection's own threshold, applied to both sides
@@ -34,6 +35,8 @@ DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))  # dates outside are ignored
 
 @dataclass(frozen=True)
 class Filters:
+    """Which incidents are in the view."""
+
     date_from: date | None = None
     date_to: date | None = None
     province: tuple[str, ...] = ()
@@ -43,112 +46,7 @@ class Filters:
     target_type: tuple[str, ...] = ()
     attack_type: tuple[str, ...] = ()
     min_killed: int | None = None
-    period: str = "year"  # display option of the timeline, kept in the URL with the filters
-    tab: str = "overview"  # the analyst view on screen
-    common_rule: bool = True  # group comparison: one minimum-killed rule for both sides
 
-    # ------------------------------------------------------------------ URL form
-    def to_query(self) -> str:
-        params: list[tuple[str, str]] = []
-        if self.date_from:
-            params.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            params.append(("to", self.date_to.isoformat()))
-        for name, (key, _) in MULTI.items():
-            values = getattr(self, name)
-            if values:
-                params.append((key, ",".join(values)))
-        if self.min_killed:
-            params.append(("min_killed", str(self.min_killed)))
-        if self.period != "year":
-            params.append(("period", self.period))
-        if self.tab != "overview":
-            params.append(("view", self.tab))
-        if not self.common_rule:
-            params.append(("rule", "off"))
-        return "?" + urlencode(params, safe=",") if params else ""
-
-    @classmethod
-    def from_query(cls, query: str, ref: Reference, data_values: dict[str, list[str]]
-                   ) -> tuple["Filters", list[str]]:
-        """Parse a query string; anything unknown or malformed is dropped with a notice."""
-        notices: list[str] = []
-        values: dict[str, object] = {}
-        by_key = {key: name for name, (key, _) in MULTI.items()}
-        seen: set[str] = set()
-        for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-            shown = _clip(key)
-            if len(raw) > MAX_PARAM:
-                notices.append(f"Ignored '{shown}': value longer than {MAX_PARAM} characters.")
-                continue
-            if key in seen:
-                notices.append(f"Ignored a repeated '{shown}' parameter.")
-                continue
-            seen.add(key)
-            if key in ("from", "to"):
-                parsed = parse_date(raw)
-                if parsed is None:
-                    notices.append(f"Ignored {key}={_clip(raw)!r}: not a date between "
-                                   f"{DATE_RANGE[0]} and {DATE_RANGE[1]} (use YYYY-MM-DD).")
-                else:
-                    values["date_from" if key == "from" else "date_to"] = parsed
-            elif key in by_key:
-                name = by_key[key]
-                kept, dropped = _resolve_list(name, raw, ref, data_values.get(name, []))
-                if dropped:
-                    notices.append(f"Ignored unknown {key} value(s): "
-                                   f"{', '.join(_clip(d) for d in dropped)}.")
-                if kept:
-                    values[name] = tuple(kept)
-            elif key == "min_killed":
-                if re.fullmatch(r"[0-9]{1,7}", raw):
-                    values["min_killed"] = parse_min_killed(raw)
-                else:
-                    notices.append(f"Ignored min_killed={_clip(raw)!r}: not a whole number.")
-            elif key == "period":
-                if raw in PERIODS:
-                    values["period"] = raw
-                else:
-                    notices.append(f"Ignored period={_clip(raw)!r}: use year or month.")
-            elif key == "view":
-                if raw in TABS:
-                    values["tab"] = raw
-                else:
-                    notices.append(f"Ignored view={_clip(raw)!r}: use one of "
-                                   f"{', '.join(TABS)}.")
-            elif key == "rule":
-                if raw in ("on", "off"):
-                    values["common_rule"] = raw == "on"
-                else:
-                    notices.append(f"Ignored rule={_clip(raw)!r}: use on or off.")
-            else:
-                notices.append(f"Ignored unknown parameter '{shown}'.")
-        filters = cls(**values)
-        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-            notices.append("Ignored the date range: 'from' is after 'to'.")
-            filters = replace(filters, date_from=None, date_to=None)
-        return filters, notices
-
-    def sanitised(self, ref: Reference, data_values: dict[str, list[str]]) -> "Filters":
-        """Keep only what the URL form can carry back: known values (without commas),
-        dates in range, a valid minimum, period and view. Then the stored view and its
-        permalink are always the same view."""
-        kept = {}
-        for name in MULTI:
-            values = [v for v in getattr(self, name) if "," not in str(v)]
-            kept[name] = tuple(_resolve_list(name, ",".join(values), ref,
-                                             data_values.get(name, []))[0])
-        dates = [d if isinstance(d, date) and DATE_RANGE[0] <= d <= DATE_RANGE[1] else None
-                 for d in (self.date_from, self.date_to)]
-        if dates[0] and dates[1] and dates[0] > dates[1]:
-            dates = [None, None]
-        return replace(self, **kept, date_from=dates[0], date_to=dates[1],
-                       min_killed=parse_min_killed(self.min_killed),
-                       period=self.period if self.period in PERIODS else "year",
-                       tab=self.tab if self.tab in TABS else "overview",
-                       common_rule=bool(self.common_rule))
-
-    # ------------------------------------------------------------------ editing
     def toggle(self, name: str, value: str) -> "Filters":
         """A chart click: select only `value`, or clear the dimension if it was just that."""
         current = getattr(self, name)
@@ -170,37 +68,177 @@ class Filters:
         if self.date_from or self.date_to:
             words = f"{self.date_from or 'start'} to {self.date_to or 'latest'}"
             out.append(("date", "", words))
-        labels = {"province": "Province", "district": "District", "group": "Group",
-                  "attribution": "Attribution", "target_type": "Target",
-                  "attack_type": "Attack"}
         for name in MULTI:
             for v in getattr(self, name):
-                out.append((name, v, f"{labels[name]}: {v}"))
+                out.append((name, v, f"{LABELS[name]}: {v}"))
         if self.min_killed:
             out.append(("min_killed", "", f"At least {self.min_killed} killed"))
         return out
 
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        for k in ("date_from", "date_to"):
-            d[k] = d[k].isoformat() if d[k] else None
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+@dataclass(frozen=True)
+class Display:
+    """How the view is shown: the timeline's period, the tab on screen, the comparison's rule."""
+
+    period: str = "year"
+    tab: str = "overview"
+    common_rule: bool = True  # group comparison: one minimum-killed rule for both sides
+
+
+# ---------------------------------------------------------------------- the URL form
+@dataclass(frozen=True)
+class Param:
+    """One URL key: where its value lives, how it is written, and how it is read back
+    (`parse` gives the value, or None with the notice's reason)."""
+
+    key: str
+    part: str  # "filters" or "display"
+    name: str
+    dump: Callable[[object], str | None]
+    parse: Callable[[str, Reference, list[str]], tuple[object, str | None]]
+
+
+def _date_param(key: str, name: str) -> Param:
+    def parse(raw, _ref, _known):
+        day = parse_date(raw)
+        return day, None if day else (f"not a date between {DATE_RANGE[0]} and "
+                                      f"{DATE_RANGE[1]} (use YYYY-MM-DD)")
+    return Param(key, "filters", name, lambda d: d.isoformat() if d else None, parse)
+
+
+def _multi_param(name: str, key: str) -> Param:
+    def parse(raw, ref, known):
+        return _resolve_list(name, raw, ref, known)
+    return Param(key, "filters", name, lambda v: ",".join(v) if v else None, parse)
+
+
+def _choice_param(key: str, name: str, allowed: tuple[str, ...], default: str,
+                  hint: str) -> Param:
+    return Param(key, "display", name, lambda v: v if v != default else None,
+                 lambda raw, _r, _k: (raw, None) if raw in allowed else (None, hint))
+
+
+def _parse_min_killed(raw, _ref, _known):
+    if re.fullmatch(r"[0-9]{1,7}", raw):
+        return parse_min_killed(raw), None
+    return None, "not a whole number"
+
+
+PARAMS = (
+    _date_param("from", "date_from"),
+    _date_param("to", "date_to"),
+    *(_multi_param(name, key) for name, (key, _) in MULTI.items()),
+    Param("min_killed", "filters", "min_killed", lambda n: str(n) if n else None,
+          _parse_min_killed),
+    _choice_param("period", "period", PERIODS, "year", "use year or month"),
+    _choice_param("view", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
+    Param("rule", "display", "common_rule", lambda on: None if on else "off",
+          lambda raw, _r, _k: ((raw == "on"), None) if raw in ("on", "off")
+          else (None, "use on or off")),
+)
+_BY_KEY = {p.key: p for p in PARAMS}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """The whole view: what the URL query string, the stored state and a permalink hold."""
+
+    filters: Filters = field(default_factory=Filters)
+    display: Display = field(default_factory=Display)
+
+    def to_query(self) -> str:
+        params = []
+        for p in PARAMS:
+            text = p.dump(getattr(getattr(self, p.part), p.name))
+            if text is not None:
+                params.append((p.key, text))
+        return "?" + urlencode(params, safe=",") if params else ""
+
+    def link(self, base_url: str = "") -> str:
+        """The view's permalink: absolute with a base URL, else the query (or '/')."""
+        return f"{base_url}/{self.to_query()}" if base_url else (self.to_query() or "/")
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "Filters":
-        if not d:
-            return cls()
-        kw = {}
-        for f in fields(cls):
-            if f.name not in d or d[f.name] is None:
+    def from_query(cls, query: str, ref: Reference, data_values: dict[str, list[str]]
+                   ) -> tuple["ViewState", list[str]]:
+        """Parse a query string; anything unknown or malformed is dropped with a notice."""
+        notices: list[str] = []
+        values: dict[str, dict[str, object]] = {"filters": {}, "display": {}}
+        seen: set[str] = set()
+        for key, raw in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+            p = _BY_KEY.get(key)
+            notice = _unusable(key, raw, seen, p)
+            if notice:
+                notices.append(notice)
                 continue
-            v = d[f.name]
-            if f.name in ("date_from", "date_to"):
-                v = date.fromisoformat(v)
-            elif isinstance(v, list):
-                v = tuple(v)
-            kw[f.name] = v
-        return cls(**kw)
+            value, problem = p.parse(raw, ref, data_values.get(p.name, []))
+            if p.name in MULTI:  # kept values apply; the unknown ones are named
+                if problem:
+                    notices.append(f"Ignored unknown {key} value(s): {problem}.")
+                if value:
+                    values[p.part][p.name] = tuple(value)
+            elif problem:
+                notices.append(f"Ignored {key}={_clip(raw)!r}: {problem}.")
+            else:
+                values[p.part][p.name] = value
+        state = cls(Filters(**values["filters"]), Display(**values["display"]))
+        f = state.filters
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            notices.append("Ignored the date range: 'from' is after 'to'.")
+            state = replace(state, filters=replace(f, date_from=None, date_to=None))
+        return state, notices
+
+    def sanitised(self, ref: Reference, data_values: dict[str, list[str]]) -> "ViewState":
+        """Keep only what the URL form can carry back: known values (without commas),
+        dates in range, a valid minimum, period and view. Then the stored view and its
+        permalink are always the same view."""
+        f, d = self.filters, self.display
+        kept = {}
+        for name in MULTI:
+            values = [v for v in getattr(f, name) if "," not in str(v)]
+            kept[name] = tuple(_resolve_list(name, ",".join(values), ref,
+                                             data_values.get(name, []))[0])
+        dates = [day if isinstance(day, date) and DATE_RANGE[0] <= day <= DATE_RANGE[1]
+                 else None for day in (f.date_from, f.date_to)]
+        if dates[0] and dates[1] and dates[0] > dates[1]:
+            dates = [None, None]
+        return ViewState(
+            replace(f, **kept, date_from=dates[0], date_to=dates[1],
+                    min_killed=parse_min_killed(f.min_killed)),
+            Display(period=d.period if d.period in PERIODS else "year",
+                    tab=d.tab if d.tab in TABS else "overview",
+                    common_rule=bool(d.common_rule)))
+
+    def as_dict(self) -> dict:
+        """A JSON-ready form for the browser's store."""
+        f = asdict(self.filters)
+        for k in ("date_from", "date_to"):
+            f[k] = f[k].isoformat() if f[k] else None
+        f = {k: list(v) if isinstance(v, tuple) else v for k, v in f.items()}
+        return {"filters": f, "display": asdict(self.display)}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "ViewState":
+        d = d or {}
+        f = {k: v for k, v in (d.get("filters") or {}).items() if v is not None}
+        for k in ("date_from", "date_to"):
+            if k in f:
+                f[k] = date.fromisoformat(f[k])
+        f = {k: tuple(v) if isinstance(v, list) else v for k, v in f.items()}
+        return cls(Filters(**f), Display(**(d.get("display") or {})))
+
+
+def _unusable(key: str, raw: str, seen: set[str], p: Param | None) -> str | None:
+    """Why a query parameter is ignored before its value is read, or None."""
+    shown = _clip(key)
+    if len(raw) > MAX_PARAM:
+        return f"Ignored '{shown}': value longer than {MAX_PARAM} characters."
+    if key in seen:
+        return f"Ignored a repeated '{shown}' parameter."
+    seen.add(key)
+    if p is None:
+        return f"Ignored unknown parameter '{shown}'."
+    return None
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -230,7 +268,9 @@ def parse_min_killed(raw) -> int | None:
 
 
 def _resolve_list(name: str, raw: str, ref: Reference, known: list[str]
-                  ) -> tuple[list[str], list[str]]:
+                  ) -> tuple[list[str], str | None]:
+    """The canonical values named in a comma-separated list, and the unknown ones as one
+    clipped text (None when all are known)."""
     lookup = {"province": ref.province_lookup, "district": ref.district_lookup}.get(
         name, ref.vocab.get(name))
     kept, dropped = [], []
@@ -244,31 +284,4 @@ def _resolve_list(name: str, raw: str, ref: Reference, known: list[str]
             dropped.append(part)
         elif canon not in kept:
             kept.append(canon)
-    return kept, dropped
-
-
-# ---------------------------------------------------------------------- applying
-def mask(dataset, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
-    """Boolean mask over dataset.incidents for `filters`, skipping the `ignore`d dimensions.
-
-    A chart ignores its own dimension so that it keeps showing the alternatives to click;
-    it highlights the selected values instead.
-    """
-    arrays = dataset.arrays
-    keep = np.ones(len(dataset.incidents), dtype=bool)
-    if "date" not in ignore:
-        if filters.date_from:
-            keep &= arrays["date"] >= pd.Timestamp(filters.date_from).value
-        if filters.date_to:
-            keep &= arrays["date"] <= pd.Timestamp(filters.date_to).value
-    for name, (_, column) in MULTI.items():
-        values = getattr(filters, name)
-        if not values or name in ignore:
-            continue
-        if name == "district":
-            keep &= dataset.rows_in_districts(values)
-        else:
-            keep &= dataset.isin(column, values)
-    if filters.min_killed and "min_killed" not in ignore:
-        keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
-    return keep
+    return kept, ", ".join(_clip(d) for d in dropped) if dropped else None

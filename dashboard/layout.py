@@ -1,4 +1,4 @@
-"""Page layout: components and their stable ids (listed in the README for automation)."""
+"""Page layout: components with their stable ids (ids.py), the charts from the registry."""
 from __future__ import annotations
 
 import re
@@ -7,29 +7,11 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .filters import COMMON_RULE_KILLED, Filters
+from . import ids
+from .charts import TAB_LABELS, on_tab
+from .filters import COMMON_RULE_KILLED, TABS, ViewState
 from .reference import split_list
 
-# The analyst views (tabs) and the charts on each; chart name -> stable graph id.
-TAB_CHARTS = {
-    "overview": ("district", "map", "target", "timeline"),
-    "compare": ("compare_districts", "compare_years"),
-    "published": ("published",),
-    "targets": ("target_share", "human_targets"),
-}
-TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
-              "published": "Published figures", "targets": "Target trends"}
-GRAPH_IDS = {name: "graph-" + name.replace("_", "-")
-             for names in TAB_CHARTS.values() for name in names}
-# control id -> Filters field (date and period handled apart)
-CONTROLS = {
-    "filter-province": "province",
-    "filter-district": "district",
-    "filter-group": "group",
-    "filter-attribution": "attribution",
-    "filter-target": "target_type",
-    "filter-attack": "attack_type",
-}
 UNKNOWN_IF_NULL = "params.value == null ? 'unknown' : params.value"
 GRID_LIMIT = 300  # newest rows sent to the table (keeps the response under 100 KB)
 
@@ -56,7 +38,7 @@ def _kpi(id_: str, label: str):
     return dbc.Col(dbc.Card(dbc.CardBody([
         html.Div(label, className="kpi-label"),
         html.Div("–", id=id_, className="kpi-value"),
-        html.Div("", id=f"{id_}-note", className="kpi-note"),
+        html.Div("", id=ids.kpi_note(id_), className="kpi-note"),
     ])), xs=6, md=3)
 
 
@@ -79,7 +61,7 @@ def coverage(ds) -> html.Div:
         html.Span("Counts are of sourced incidents only and fall below published totals; "
                   "collections follow different inclusion rules:"),
         html.Ul(items, className="mb-0"),
-    ], id="coverage", className="coverage small")
+    ], id=ids.COVERAGE, className="coverage small")
 
 
 def grid() -> dag.AgGrid:
@@ -101,7 +83,7 @@ def grid() -> dag.AgGrid:
         {"field": "incident_id", "headerName": "Id", "width": 170},
     ]
     return dag.AgGrid(
-        id="grid-incidents",
+        id=ids.GRID,
         columnDefs=columns,
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
@@ -134,7 +116,7 @@ def published_grid() -> dag.AgGrid:
         {"field": "citation", "headerName": "Citation", "minWidth": 240, "flex": 1,
          "tooltipField": "citation"},
     ]
-    return dag.AgGrid(id="grid-published", columnDefs=columns, rowData=[],
+    return dag.AgGrid(id=ids.PUBLISHED_GRID, columnDefs=columns, rowData=[],
                       defaultColDef={"sortable": True, "resizable": True},
                       dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300,
                                        "rowSelection": {"mode": "singleRow",
@@ -143,107 +125,124 @@ def published_grid() -> dag.AgGrid:
                       getRowId="params.data.figure_id", className="ag-theme-quartz")
 
 
-def build_layout(ds, topojson_url: str) -> html.Div:
+def _labelled(id_: str, label: str, control) -> html.Div:
+    return html.Div([dbc.Label(label, html_for=id_, className="mb-1 fw-semibold"), control],
+                    className="mb-3")
+
+
+def controls(ds) -> dbc.Card:
+    """The filter panel: one control per filter, the timeline's period, and reset."""
     ref = ds.reference
-    provinces = list(ref.provinces.index)
     groups = [g for g in ref.vocab["group"].canonical if g in set(ds.values("group"))] or \
         ds.values("group")
     dates = ds.incidents["date"]
     lo = dates.min().date() if len(dates) else None
     hi = dates.max().date() if len(dates) else None
-    controls = dbc.Card(dbc.CardBody([
-        html.Div([
-            dbc.Label("Date range", html_for="filter-date", className="mb-1 fw-semibold"),
-            dcc.DatePickerRange(id="filter-date", min_date_allowed=lo, max_date_allowed=hi,
-                                initial_visible_month=hi, display_format="YYYY-MM-DD",
-                                start_date_placeholder_text="From", clearable=True,
-                                end_date_placeholder_text="To"),
-        ], className="mb-3"),
-        _dropdown("filter-province", "Province", provinces),
-        _dropdown("filter-district", "District", ref.districts_of()),
-        _dropdown("filter-group", "Group", groups),
-        _dropdown("filter-attribution", "Attribution", list(ref.vocab["attribution"].canonical)),
-        _dropdown("filter-target", "Target type", ds.values("target_type")),
-        _dropdown("filter-attack", "Attack type", ds.values("attack_type")),
-        html.Div([
-            dbc.Label("Minimum killed", html_for="filter-min-killed",
-                      className="mb-1 fw-semibold"),
-            dbc.Input(id="filter-min-killed", type="number", min=0, step=1, value=None,
-                      placeholder="0 (rows with unknown killed drop out when set)"),
-        ], className="mb-3"),
-        html.Div([
-            dbc.Label("Timeline per", html_for="filter-period", className="mb-1 fw-semibold"),
-            dbc.RadioItems(id="filter-period", value="year", inline=True,
-                           options=[{"label": "year", "value": "year"},
-                                    {"label": "month", "value": "month"}]),
-        ], className="mb-3"),
-        dbc.Button("Reset all", id="reset", color="secondary", outline=True, className="w-100"),
+    options = {"province": list(ref.provinces.index), "district": ref.districts_of(),
+               "group": groups, "attribution": list(ref.vocab["attribution"].canonical),
+               "target_type": ds.values("target_type"), "attack_type": ds.values("attack_type")}
+    labels = {"province": "Province", "district": "District", "group": "Group",
+              "attribution": "Attribution", "target_type": "Target type",
+              "attack_type": "Attack type"}
+    return dbc.Card(dbc.CardBody([
+        _labelled(ids.FILTER_DATE, "Date range", dcc.DatePickerRange(
+            id=ids.FILTER_DATE, min_date_allowed=lo, max_date_allowed=hi,
+            initial_visible_month=hi, display_format="YYYY-MM-DD",
+            start_date_placeholder_text="From", clearable=True,
+            end_date_placeholder_text="To")),
+        *[_dropdown(cid, labels[name], options[name])
+          for cid, name in ids.FILTER_CONTROLS.items()],
+        _labelled(ids.FILTER_MIN_KILLED, "Minimum killed", dbc.Input(
+            id=ids.FILTER_MIN_KILLED, type="number", min=0, step=1, value=None,
+            placeholder="0 (rows with unknown killed drop out when set)")),
+        _labelled(ids.FILTER_PERIOD, "Timeline per", dbc.RadioItems(
+            id=ids.FILTER_PERIOD, value="year", inline=True,
+            options=[{"label": "year", "value": "year"},
+                     {"label": "month", "value": "month"}])),
+        dbc.Button("Reset all", id=ids.RESET, color="secondary", outline=True,
+                   className="w-100"),
     ]), className="controls")
 
-    def graphs(tab):
-        return [dbc.Col(dbc.Card([
-            dcc.Graph(id=GRAPH_IDS[name], config=graph_config(topojson_url, name)),
-            html.Div(dbc.Button("Download SVG", id={"type": "svg", "chart": name}, size="sm",
-                                color="link", title="The chart as SVG (the camera icon in "
-                                                    "the chart's toolbar gives a PNG)"),
-                     className="text-end px-2 pb-1"),
-        ]), xs=12) for name in TAB_CHARTS[tab]]
 
-    extras = {
-        "compare": [dbc.Col(dbc.Switch(
-            id="compare-rule", value=True, className="mt-2",
+def chart_cards(tab: str, topojson_url: str) -> list:
+    """The tab's charts from the registry, each with its Download SVG button."""
+    return [dbc.Col(dbc.Card([
+        dcc.Graph(id=chart.graph_id, config=graph_config(topojson_url, chart.name)),
+        html.Div(dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
+                            color="link", title="The chart as SVG (the camera icon in "
+                                                "the chart's toolbar gives a PNG)"),
+                 className="text-end px-2 pb-1"),
+    ]), xs=12) for chart in on_tab(tab)]
+
+
+def tab_extras(tab: str) -> list:
+    """What a tab shows beside its charts: the comparison's rule switch, the published table."""
+    if tab == "compare":
+        return [dbc.Col(dbc.Switch(
+            id=ids.COMPARE_RULE, value=True, className="mt-2",
             label=f"Same rule for both sides: only attacks with at least {COMMON_RULE_KILLED} "
-                  "killed (the Baloch collection holds only major attacks)"), xs=12)],
-        "published": [dbc.Col([
+                  "killed (the Baloch collection holds only major attacks)"), xs=12)]
+    if tab == "published":
+        return [dbc.Col([
             html.P("Each figure published by Dawn (1 June 2025) beside this dataset's count for "
                    "the same scope. The attribution filter sets the dataset's definition; "
                    "click a bar or a row to see the incidents behind the count (hover a note "
                    "or citation to read it whole).", className="small text-muted mb-1"),
-            published_grid()], xs=12)],
-    }
-    tabs = dbc.Tabs([
-        dbc.Tab(dbc.Row(graphs(tab) + extras.get(tab, []), className="g-3 mt-1"),
-                label=TAB_LABELS[tab], tab_id=tab)
-        for tab in TAB_CHARTS
-    ], id="view-tabs", active_tab="overview")
+            published_grid()], xs=12)]
+    return []
 
+
+def tabs(topojson_url: str) -> dbc.Tabs:
+    return dbc.Tabs([
+        dbc.Tab(dbc.Row(chart_cards(tab, topojson_url) + tab_extras(tab), className="g-3 mt-1"),
+                label=TAB_LABELS[tab], tab_id=tab)
+        for tab in TABS
+    ], id=ids.TABS, active_tab="overview")
+
+
+def toolbar() -> html.Div:
+    """Active-filter chips, and the briefing pack button with its status line."""
     return html.Div([
-        dcc.Location(id="url", refresh=False),
-        dcc.Store(id="filters", data=Filters().as_dict()),
+        html.Div(id=ids.CHIPS, className="chips"),
+        html.Div([
+            dbc.Button("Briefing pack (ZIP)", id=ids.EXPORT_BUTTON, color="primary", size="sm"),
+            dcc.Loading(html.Span(id=ids.EXPORT_STATUS, className="small ms-2"),
+                        type="circle", delay_show=150),
+            dcc.Download(id=ids.EXPORT_DOWNLOAD),
+        ], className="d-flex align-items-center"),
+    ], className="d-flex justify-content-between align-items-start mb-2")
+
+
+def main_column(topojson_url: str) -> list:
+    kpis = zip(ids.KPIS, ("Attacks", "Killed", "Injured", "Unknown casualties"))
+    return [
+        toolbar(),
+        dbc.Row([_kpi(kid, label) for kid, label in kpis], className="g-3 mb-3"),
+        tabs(topojson_url),
+        html.H2("Incidents in view", className="h5 mt-4"),
+        html.Div(id=ids.GRID_NOTE, className="small text-muted mb-1"),
+        grid(),
+    ]
+
+
+def build_layout(ds, topojson_url: str) -> html.Div:
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.STATE, data=ViewState().as_dict()),
         dbc.Navbar(dbc.Container([
             html.Span("Pakistan Militancy Dashboard", className="navbar-brand fw-bold"),
             html.Span("Sourced incidents: IS-K, ISPP and Baloch separatist attacks",
                       className="text-light small"),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         dbc.Container([
-            dbc.Alert(id="url-notice", is_open=False, color="warning", dismissable=True),
+            dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True),
             coverage(ds),
-            dbc.Row([
-                dbc.Col(controls, lg=3, className="mb-3"),
-                dbc.Col([
-                    html.Div([
-                        html.Div(id="chips", className="chips"),
-                        html.Div([
-                            dbc.Button("Briefing pack (ZIP)", id="export-pack",
-                                       color="primary", size="sm"),
-                            dcc.Loading(html.Span(id="export-status", className="small ms-2"),
-                                        type="circle", delay_show=150),
-                            dcc.Download(id="download-pack"),
-                        ], className="d-flex align-items-center"),
-                    ], className="d-flex justify-content-between align-items-start mb-2"),
-                    dbc.Row([_kpi("kpi-attacks", "Attacks"), _kpi("kpi-killed", "Killed"),
-                              _kpi("kpi-injured", "Injured"),
-                              _kpi("kpi-unknown", "Unknown casualties")], className="g-3 mb-3"),
-                    tabs,
-                    html.H2("Incidents in view", className="h5 mt-4"),
-                    html.Div(id="grid-note", className="small text-muted mb-1"),
-                    grid(),
-                ], lg=9),
-            ]),
+            dbc.Row([dbc.Col(controls(ds), lg=3, className="mb-3"),
+                     dbc.Col(main_column(topojson_url), lg=9)]),
             dbc.Modal([
-                dbc.ModalHeader(dbc.ModalTitle("Incident", id="incident-title")),
-                dbc.ModalBody(id="incident-detail"),
-            ], id="incident-modal", is_open=False, size="lg", scrollable=True),
+                dbc.ModalHeader(dbc.ModalTitle("Incident", id=ids.MODAL_TITLE)),
+                dbc.ModalBody(id=ids.MODAL_BODY),
+            ], id=ids.MODAL, is_open=False, size="lg", scrollable=True),
         ], fluid=True),
     ])
 

@@ -6,6 +6,7 @@ filters and the URL parser resolve names the same way.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from .paths import DATA_DIR
+
 LIST_SEP = "|"
 VOCAB_FIELDS = ("group", "attribution", "target_type", "attack_type")
 PAKISTAN_BOUNDS = (23.5, 37.2, 60.8, 77.9)  # min_lat, max_lat, min_lon, max_lon
@@ -24,8 +26,12 @@ def split_list(text: str, sep: str = LIST_SEP) -> list[str]:
     return [p.strip() for p in str(text).split(sep) if p.strip()]
 
 
-def _key(text: str) -> str:
-    return " ".join(str(text).lower().replace("_", " ").split())
+def fold(text: object) -> str:
+    """The one text normaliser behind every lookup: accents stripped (NFKD), case and spacing
+    folded, underscores as spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().replace("_", " ").split())
 
 
 @dataclass(frozen=True)
@@ -40,22 +46,21 @@ class Lookup:
         spellings: dict[str, str] = {}
         for value, alts in zip(canonical, aliases):
             for spelling in [value, *alts]:
-                spellings.setdefault(_key(spelling), value)
+                spellings.setdefault(fold(spelling), value)
         return cls(tuple(canonical), spellings)
 
     def resolve(self, text: str) -> str | None:
-        return self.spellings.get(_key(text))
+        return self.spellings.get(fold(text))
 
     def suggest(self, text: str) -> str | None:
         """The closest canonical value, for a 'did you mean' hint."""
-        hit = difflib.get_close_matches(_key(text), list(self.spellings), n=1, cutoff=0.6)
+        hit = difflib.get_close_matches(fold(text), list(self.spellings), n=1, cutoff=0.6)
         return self.spellings[hit[0]] if hit else None
 
 
 @dataclass(frozen=True)
 class Reference:
     vocab: dict[str, Lookup]
-    definitions: pd.DataFrame  # field, value, aliases, definition
     provinces: pd.DataFrame  # indexed by canonical province
     province_lookup: Lookup
     districts: pd.DataFrame  # indexed by canonical district
@@ -116,7 +121,6 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
         families=dict(zip(groups["value"], groups["family"])),
         human_targets=tuple(targets.loc[targets["human_target"] == "yes", "value"]),
         vocab=vocab,
-        definitions=definitions,
         provinces=provinces.set_index("province", drop=False),
         province_lookup=province_lookup,
         districts=districts.set_index("district", drop=False),

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.data import COLUMNS, DISTRICT_SEP  # noqa: E402
+from dashboard.data.schema import COLUMNS, DISTRICT_SEP  # noqa: E402
 from dashboard.reference import load_reference, split_list  # noqa: E402
 
 COLLECTIONS = ("isk_balochistan", "isk_other_provinces", "baloch_major")

@@ -1,16 +1,11 @@
 """Shared fixtures: the shipped dataset, and a live server for browser tests."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from harness.servers import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -21,7 +16,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 
 @pytest.fixture(scope="session")
 def ds():
-    from dashboard.data import load_dataset
+    from dashboard.data.loading import load_dataset
     return load_dataset()
 
 
@@ -29,47 +24,14 @@ def ds():
 def app(ds):
     """The app on the shipped data, in process (callbacks through Flask's test client)."""
     from dashboard.app import create_app
-    return create_app(ds)
+    return create_app(dataset=ds)
 
 
 @pytest.fixture(scope="session")
 def cb(app):
     """The app's callbacks over its HTTP API, without a browser."""
-    from tests.dash_http import flask_callbacks
+    from harness.dash_http import flask_callbacks
     return flask_callbacks(app)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(*args: str, env: dict | None = None):
-    """Start `python -m dashboard` on a free port; return (process, base_url).
-
-    Its output goes to a log file, never to an unread pipe: a full pipe would block the
-    server once it has logged enough requests. `proc.log` is the file's path.
-    """
-    port = free_port()
-    log = Path(tempfile.mkstemp(prefix=f"dashboard-{port}-", suffix=".log")[1])
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port), *args],
-                                cwd=ROOT, env={**os.environ, **(env or {})},
-                                stdout=out, stderr=subprocess.STDOUT, text=True)
-    proc.log = log
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                return proc, base
-        except requests.RequestException:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"server did not start within 60 s: {log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")

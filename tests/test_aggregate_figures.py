@@ -8,11 +8,14 @@ import pytest
 
 from dashboard import aggregate, figures
 from dashboard.aggregate import View
-from dashboard.filters import Filters
+from dashboard.charts import BY_NAME, CHARTS
+from dashboard.filters import Display, Filters, ViewState
 
-VIEWS = [Filters(), Filters(group=("IS-K", "ISPP"), province=("Balochistan",)),
-         Filters(district=("Mastung",)), Filters(target_type=("Shrine", "Church")),
-         Filters(date_from=date(2024, 1, 1), period="month"), Filters(group=("Unknown",))]
+VIEWS = [ViewState(f) for f in (
+    Filters(), Filters(group=("IS-K", "ISPP"), province=("Balochistan",)),
+    Filters(district=("Mastung",)), Filters(target_type=("Shrine", "Church")),
+    Filters(group=("Unknown",)))] + [
+    ViewState(Filters(date_from=date(2024, 1, 1)), Display(period="month"))]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +58,7 @@ def test_by_district_lists_zero_districts_of_selected_provinces(ds):
 
 
 def test_over_time_sums_match(ds, raw):
-    f = Filters(period="month", date_from=date(2024, 1, 1))
+    f = ViewState(Filters(date_from=date(2024, 1, 1)), Display(period="month"))
     table = aggregate.over_time(View(ds, f))
     # the timeline ignores its own date filter: it shows the whole span to select from
     assert table["attacks"].sum() == len(raw)
@@ -64,9 +67,9 @@ def test_over_time_sums_match(ds, raw):
 
 
 @pytest.mark.parametrize("f", VIEWS, ids=lambda f: f.to_query() or "all")
-@pytest.mark.parametrize("name", list(figures.CHARTS))
+@pytest.mark.parametrize("name", [c.name for c in CHARTS])
 def test_every_figure_is_valid_and_stamped(ds, f, name):
-    fig = figures.CHARTS[name](View(ds, f), base_url="http://analyst.example")
+    fig = BY_NAME[name].figure(View(ds, f), base_url="http://analyst.example")
     go.Figure(fig.to_dict())  # re-validates every property
     layout = fig.layout
     assert layout.title.text.startswith("<b>")
@@ -82,7 +85,7 @@ def test_title_says_what_and_for_what(ds):
                 date_to=date(2025, 12, 31))
     assert figures.title(View(ds, f), "attacks by district") == \
         "IS-K attacks by district, Balochistan, 2016-2025"
-    assert figures.subtitle(f).startswith("Filters: 2016-01-01 to 2025-12-31; Province: "
+    assert figures.subtitle(ViewState(f)).startswith("Filters: 2016-01-01 to 2025-12-31; Province: "
                                           "Balochistan; Group: IS-K")
 
 
@@ -90,7 +93,7 @@ def test_same_group_same_colour_everywhere(ds):
     f = Filters()
     seen = {}
     for name in ("district", "target", "map"):
-        for trace in figures.CHARTS[name](View(ds, f)).data:
+        for trace in BY_NAME[name].figure(View(ds, f)).data:
             if trace.showlegend is False:
                 continue
             seen.setdefault(trace.name, set()).add(trace.marker.color)
@@ -120,7 +123,7 @@ def test_zero_attack_districts_stay_on_the_axis(ds):
 def test_empty_view_says_so(ds):
     f = Filters(group=("BRAS",), province=("Khyber Pakhtunkhwa",))
     for name in ("district", "target", "timeline", "map"):
-        fig = figures.CHARTS[name](View(ds, f))
+        fig = BY_NAME[name].figure(View(ds, f))
         assert any(a.text == figures.NO_MATCH for a in fig.layout.annotations), name
 
 

@@ -6,8 +6,9 @@ import pytest
 
 from dashboard import aggregate, figures
 from dashboard.aggregate import View
-from dashboard.callbacks import next_filters
-from dashboard.filters import Filters
+from dashboard.callbacks.controller import next_state
+from dashboard.charts import BY_NAME
+from dashboard.filters import Display, Filters, ViewState
 
 IS, BALOCH = ["IS-K", "ISPP"], ["BLA", "BLF", "BRA", "BRAS"]
 
@@ -29,7 +30,7 @@ def side(raw, groups, min_killed=5):
 
 @pytest.mark.parametrize("rule", [True, False])
 def test_compare_districts(ds, raw, rule):
-    table = aggregate.compare_districts(View(ds, Filters(common_rule=rule)))
+    table = aggregate.compare_districts(View(ds, ViewState(display=Display(common_rule=rule))))
     for family, groups in (("Islamic State", IS), ("Baloch separatist", BALOCH)):
         expected = side(raw, groups, 5 if rule else 0)["districts"].explode().value_counts()
         got = table[family][table[family] > 0]
@@ -105,37 +106,37 @@ def test_target_shares_and_human_ranking(ds, raw):
 
 
 def test_clicks_in_the_analyst_views(ds):
-    f = Filters(tab="compare")
-    f2, _ = next_filters("graph-compare-districts", f, ds,
-                         click={"points": [{"y": "Quetta (both)", "customdata": "Quetta"}]})
-    assert f2.district == ("Quetta",) and f2.tab == "compare"
-    f3, _ = next_filters("graph-compare-years", f2, ds, click={"points": [{"x": 2024,
-                                                                           "customdata": 2024}]})
-    assert (f3.date_from, f3.date_to) == (date(2024, 1, 1), date(2024, 12, 31))
-    f4, _ = next_filters("graph-compare-years", f3, ds, click={"points": [{"customdata": 2024}]})
-    assert f4.date_from is None  # the same year again clears it
+    s = ViewState(display=Display(tab="compare"))
+    s2, _ = next_state("graph-compare-districts", s, ds,
+                       event={"points": [{"y": "Quetta (both)", "customdata": "Quetta"}]})
+    assert s2.filters.district == ("Quetta",) and s2.display.tab == "compare"
+    s3, _ = next_state("graph-compare-years", s2, ds, event={"points": [{"x": 2024,
+                                                                         "customdata": 2024}]})
+    assert (s3.filters.date_from, s3.filters.date_to) == (date(2024, 1, 1), date(2024, 12, 31))
+    s4, _ = next_state("graph-compare-years", s3, ds, event={"points": [{"customdata": 2024}]})
+    assert s4.filters.date_from is None  # the same year again clears it
     pub = aggregate.published_comparison(ds, Filters()).set_index("figure_id")
-    f5, _ = next_filters("graph-published", Filters(tab="published"), ds,
-                         click={"points": [{"customdata": pub.at["isk_mastung_attacks",
-                                                                 "query"]}]})
-    assert f5.district == ("Mastung",) and f5.group == ("IS-K", "ISPP")
-    assert f5.tab == "published"
-    assert aggregate.totals(View(ds, f5)).attacks == pub.at["isk_mastung_attacks", "dataset"]
-    f6, _ = next_filters("graph-human-targets", Filters(), ds,
-                         click={"points": [{"y": "Political"}]})
-    assert f6.target_type == ("Political",)
+    s5, _ = next_state("graph-published", ViewState(display=Display(tab="published")), ds,
+                       event={"points": [{"customdata": pub.at["isk_mastung_attacks",
+                                                               "query"]}]})
+    assert s5.filters.district == ("Mastung",) and s5.filters.group == ("IS-K", "ISPP")
+    assert s5.display.tab == "published"
+    assert aggregate.totals(View(ds, s5)).attacks == pub.at["isk_mastung_attacks", "dataset"]
+    s6, _ = next_state("graph-human-targets", ViewState(), ds,
+                       event={"points": [{"y": "Political"}]})
+    assert s6.filters.target_type == ("Political",)
 
 
 def test_views_keep_url_state(ds):
-    f = Filters(tab="compare", common_rule=False, group=("BLA",))
-    assert f.to_query() == "?group=BLA&view=compare&rule=off"
-    assert Filters.from_query(f.to_query(), ds.reference, {})[0] == f
+    s = ViewState(Filters(group=("BLA",)), Display(tab="compare", common_rule=False))
+    assert s.to_query() == "?group=BLA&view=compare&rule=off"
+    assert ViewState.from_query(s.to_query(), ds.reference, {})[0] == s
 
 
 @pytest.mark.parametrize("name", ["compare_districts", "compare_years", "published",
                                   "target_share", "human_targets"])
 def test_analyst_figures_say_their_rule_and_scope(ds, name):
-    fig = figures.CHARTS[name](View(ds, Filters(group=("IS-K",))))
+    fig = BY_NAME[name].figure(View(ds, Filters(group=("IS-K",))))
     sub = fig.layout.title.subtitle.text
     if name.startswith("compare"):
         assert "at least 5 killed" in sub and "group filter does not apply" in sub
@@ -144,9 +145,10 @@ def test_analyst_figures_say_their_rule_and_scope(ds, name):
 
 
 def test_published_table_row_drills_into_its_scope(ds):
-    f, _ = next_filters("grid-published", Filters(tab="published"), ds,
-                        click={"rowId": "isk_bajaur_attacks", "colId": "scope"})
+    s, _ = next_state("grid-published", ViewState(display=Display(tab="published")), ds,
+                      event={"rowId": "isk_bajaur_attacks", "colId": "scope"})
+    f = s.filters
     assert f.district == ("Bajaur",) and f.province == ("Khyber Pakhtunkhwa",)
-    assert f.date_to == date(2025, 6, 1) and f.tab == "published"
-    same, _ = next_filters("grid-published", f, ds, click={"rowId": "no-such-row"})
-    assert same == f
+    assert f.date_to == date(2025, 6, 1) and s.display.tab == "published"
+    same, _ = next_state("grid-published", s, ds, event={"rowId": "no-such-row"})
+    assert same == s

@@ -1,22 +1,22 @@
 """Callbacks through Dash's HTTP API (Flask test client): no browser, the real wiring."""
 import pandas as pd
 
-from dashboard.filters import Filters
+from dashboard.filters import Filters, ViewState
 
-CONTROL = "filters.data"
+CONTROL = "view-state.data"
 RENDER = "kpi-attacks.children"
 TABLE = "grid-incidents.rowData"
 
 
 def control(cb, changed, stored=None, **values):
-    inputs = {"filters.data": (stored or Filters()).as_dict(), **values}
+    inputs = {"view-state.data": ViewState(stored or Filters()).as_dict(), **values}
     out, _ = cb.call(CONTROL, inputs, [changed])
     return out
 
 
 def test_url_sets_filters_controls_and_clean_url(cb):
     out = control(cb, "url.search", **{"url.search": "?group=iskp&district=Mastung&zzz=1"})
-    f = Filters.from_dict(out["filters"]["data"])
+    f = ViewState.from_dict(out["view-state"]["data"]).filters
     assert f.group == ("IS-K",) and f.district == ("Mastung",)
     assert out["filter-group"]["value"] == ["IS-K"]
     assert out["filter-district"]["value"] == ["Mastung"]
@@ -28,27 +28,27 @@ def test_url_sets_filters_controls_and_clean_url(cb):
 def test_bar_click_sets_district_and_second_click_clears(cb):
     click = {"points": [{"y": "Mastung", "x": 8, "customdata": "Mastung"}]}
     out = control(cb, "graph-district.clickData", **{"graph-district.clickData": click})
-    f = Filters.from_dict(out["filters"]["data"])
+    f = ViewState.from_dict(out["view-state"]["data"]).filters
     assert f.district == ("Mastung",)
     assert out["graph-district"]["clickData"] is None  # ready for the next click
     out = control(cb, "graph-district.clickData", stored=f,
                   **{"graph-district.clickData": click})
-    assert Filters.from_dict(out["filters"]["data"]).district == ()
+    assert ViewState.from_dict(out["view-state"]["data"]).filters.district == ()
 
 
 def test_map_and_target_clicks(cb):
     out = control(cb, "graph-map.clickData",
                   **{"graph-map.clickData": {"points": [{"customdata": "Quetta"}]}})
-    assert Filters.from_dict(out["filters"]["data"]).district == ("Quetta",)
+    assert ViewState.from_dict(out["view-state"]["data"]).filters.district == ("Quetta",)
     out = control(cb, "graph-target.clickData",
                   **{"graph-target.clickData": {"points": [{"customdata": "Shrine"}]}})
-    assert Filters.from_dict(out["filters"]["data"]).target_type == ("Shrine",)
+    assert ViewState.from_dict(out["view-state"]["data"]).filters.target_type == ("Shrine",)
 
 
 def test_timeline_box_selection_sets_dates(cb):
     selected = {"points": [], "range": {"x": ["2023-06-15 12:00", "2018-02-01"]}}
     out = control(cb, "graph-timeline.selectedData", **{"graph-timeline.selectedData": selected})
-    f = Filters.from_dict(out["filters"]["data"])
+    f = ViewState.from_dict(out["view-state"]["data"]).filters
     assert (str(f.date_from), str(f.date_to)) == ("2018-02-01", "2023-06-15")
     assert out["url"]["search"] == "?from=2018-02-01&to=2023-06-15"
 
@@ -58,21 +58,22 @@ def test_controls_set_filters(cb):
                                                "filter-min-killed.value": 10,
                                                "filter-date.start_date": "2020-01-01",
                                                "filter-period.value": "month"})
-    f = Filters.from_dict(out["filters"]["data"])
-    assert f.group == ("BLA",) and f.min_killed == 10 and f.period == "month"
+    state = ViewState.from_dict(out["view-state"]["data"])
+    f = state.filters
+    assert f.group == ("BLA",) and f.min_killed == 10 and state.display.period == "month"
     assert str(f.date_from) == "2020-01-01"
 
 
 def test_reset_clears_everything(cb):
     out = control(cb, "reset.n_clicks", stored=Filters(group=("BLA",), min_killed=3),
                   **{"reset.n_clicks": 1})
-    assert Filters.from_dict(out["filters"]["data"]) == Filters()
+    assert ViewState.from_dict(out["view-state"]["data"]) == ViewState()
     assert out["url"]["search"] == ""
 
 
 def test_render_numbers_match_pandas(cb):
     f = Filters(group=("IS-K", "ISPP"), province=("Balochistan",))
-    out, size = cb.call(RENDER, {"filters.data": f.as_dict()}, ["filters.data"])
+    out, size = cb.call(RENDER, {"view-state.data": ViewState(f).as_dict()}, ["view-state.data"])
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
     killed = pd.to_numeric(sel["killed"].replace("", None)).sum()
@@ -87,8 +88,9 @@ def test_render_numbers_match_pandas(cb):
 
 
 def test_table_rows_and_links(cb):
-    out, _ = cb.call(TABLE, {"filters.data": Filters(district=("Mastung",)).as_dict()},
-                     ["filters.data"])
+    out, _ = cb.call(TABLE, {"view-state.data":
+                         ViewState(Filters(district=("Mastung",))).as_dict()},
+                     ["view-state.data"])
     rows = out["grid-incidents"]["rowData"]
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     expected = raw[raw["district"].str.split("; ").map(lambda ds: "Mastung" in ds)]
@@ -120,7 +122,7 @@ def test_bootstrap_css_is_served_locally(app):
 
 
 def test_imported_rows_without_urls_show_their_cited_sources():
-    from dashboard.callbacks import grid_rows
+    from dashboard.callbacks.table import grid_rows
     row = pd.DataFrame({"incident_id": ["X-1"], "date": pd.to_datetime(["2024-01-02"]),
                         "district": ["Quetta"], "group": ["BLA"], "attribution": ["claimed"],
                         "target_type": ["Civilians"], "attack_type": ["Other"],

@@ -22,9 +22,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard.__main__ import main as cli_main  # noqa: E402
-from dashboard.data import (  # noqa: E402
-    REQUIRED, DataFileError, LoadResult, Problem, load_file, load_files, read_table, validate,
+from dashboard.data.schema import (  # noqa: E402
+    REQUIRED, DataFileError, LoadResult, Problem, RawTable,
 )
+from dashboard.data.loading import load_file, load_files  # noqa: E402
+from dashboard.data.readers import read_table  # noqa: E402
+from dashboard.data.validate import validate  # noqa: E402
 from dashboard.reference import load_reference, split_list  # noqa: E402
 
 DATA = ROOT / "data"
@@ -133,8 +136,8 @@ def test_blank_date_rejected(tmp_path):
 
 def test_future_date_is_relative_to_today_argument():
     frame = pd.DataFrame([changed(date="2024-06-02")], dtype=object)
-    before = validate(frame, [2], "x.csv", today=date(2024, 6, 1))
-    on_day = validate(frame, [2], "x.csv", today=date(2024, 6, 2))
+    before = validate(RawTable(frame, [2]), "x.csv", today=date(2024, 6, 1))
+    on_day = validate(RawTable(frame, [2]), "x.csv", today=date(2024, 6, 2))
     assert before.accepted == 0
     assert "in the future (today is 2024-06-01)" in before.problems[0].reason
     assert on_day.accepted == 1 and on_day.problems == []

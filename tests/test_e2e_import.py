@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from conftest import start_server
+from harness.servers import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ACLED = "tests/fixtures/acled_sample.csv"

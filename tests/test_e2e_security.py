@@ -23,7 +23,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.conftest import start_server
+from harness.servers import start_server
 from tests.test_security import HOSTILE_TEXT, write_hostile_csv
 
 ROOT = Path(__file__).resolve().parent.parent

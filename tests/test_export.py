@@ -10,12 +10,16 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from dashboard import export, figures
+from dashboard import export
 from dashboard.aggregate import View
-from dashboard.filters import Filters
+from dashboard.charts import CHARTS, for_export
+from dashboard.filters import Filters, ViewState
 
 QUERY = "group=IS-K&district=Mastung"
-VIEW = Filters(group=("IS-K",), district=("Mastung",))
+PNGS = ["01_district.png", "02_target.png", "03_timeline.png", "04_map.png",
+        "05_compare_districts.png", "06_compare_years.png", "07_published.png",
+        "08_target_share.png", "09_human_targets.png"]
+VIEW = ViewState(Filters(group=("IS-K",), district=("Mastung",)))
 
 
 def png_size(path):
@@ -39,10 +43,9 @@ def pack(ds, tmp_path_factory):
 def test_pack_files(pack):
     result, out = pack
     names = [p.name for p in result.files]
-    charts = [f"{i:02d}_{name}.png" for i, name in enumerate(figures.CHARTS, 1)]
-    assert len(charts) == 9 and "05_compare_districts.png" in charts
-    assert names == charts + ["incidents.csv", "sources.md", "briefing.pptx"]
-    for name in charts:
+    assert names == PNGS + ["incidents.csv", "sources.md", "briefing.pptx"]
+    assert len(CHARTS) == len(PNGS)  # every chart of the registry is in the pack
+    for name in PNGS:
         assert png_size(out / name) == (1920, 1080)
 
 
@@ -74,14 +77,14 @@ def test_pptx_slides_titles_and_pictures(ds, pack):
     slides = list(prs.slides)
     ids, raw = expected_ids()
     n_sources = sum(len(c.split(" | ")) for c in raw[raw["incident_id"].isin(ids)]["source_urls"])
-    n_charts = len(figures.CHARTS)
+    n_charts = len(PNGS)
     assert len(slides) == 1 + n_charts + 1 + math.ceil(n_sources / export.SOURCES_PER_SLIDE)
     title_text = "\n".join(s.text_frame.text for s in slides[0].placeholders)
     assert "Group: IS-K" in title_text and "District: Mastung" in title_text
     assert "8 incidents" in title_text and "Coverage" in title_text
     view = View(ds, VIEW)
-    for slide, chart in zip(slides[1:1 + n_charts], figures.CHARTS.values()):
-        fig = chart(view)
+    for slide, chart in zip(slides[1:1 + n_charts], for_export()):
+        fig = chart.figure(view)
         assert slide.shapes.title.text == fig.layout.title.text.removeprefix(
             "<b>").removesuffix("</b>")
         pictures = [s for s in slide.shapes if s.shape_type == 13]
@@ -92,15 +95,15 @@ def test_pptx_slides_titles_and_pictures(ds, pack):
 
 
 def test_chart_subtitles_name_the_filters(ds):
-    for chart in figures.CHARTS.values():
-        sub = chart(View(ds, VIEW)).layout.title.subtitle.text
+    for chart in CHARTS:
+        sub = chart.figure(View(ds, VIEW)).layout.title.subtitle.text
         assert sub.startswith("Filters: District: Mastung; Group: IS-K")
 
 
 def test_same_view_same_images(ds, pack, tmp_path):
     _, out = pack
     again = export.write_pack(ds, VIEW, tmp_path, "http://analyst.example")
-    for path in again.files[:len(figures.CHARTS)]:
+    for path in again.files[:len(PNGS)]:
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 
 
@@ -108,7 +111,7 @@ def test_zip_pack_names_filters_and_date(ds, tmp_path):
     data, name = export.zip_pack(ds, VIEW, tmp_path)
     assert name.startswith("briefing_district-Mastung_group-IS-K_") and name.endswith(".zip")
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
-        assert len(zf.namelist()) == len(figures.CHARTS) + 3 and all(n.startswith(name[:-4] + "/")
+        assert len(zf.namelist()) == len(PNGS) + 3 and all(n.startswith(name[:-4] + "/")
                                                for n in zf.namelist())
 
 
@@ -158,9 +161,10 @@ def test_missing_chromium_is_a_clear_error(ds, tmp_path, monkeypatch):
 
 
 def test_pack_cites_sources_without_urls(tmp_path):
-    from dashboard.data import Dataset, load_files
+    from dashboard.data.dataset import Dataset
+    from dashboard.data.loading import load_files
     ds = Dataset.from_result(load_files(["tests/fixtures/acled_sample.csv"]))
-    pack = export.write_pack(ds, Filters(), tmp_path)
+    pack = export.write_pack(ds, ViewState(), tmp_path)
     text = (tmp_path / "sources.md").read_text(encoding="utf-8")
     assert text.count("Cited without a URL:") == pack.incidents == len(ds.incidents)
     slides = list(Presentation(tmp_path / "briefing.pptx").slides)

@@ -4,11 +4,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.filters import Filters, mask
+from dashboard.aggregate import mask
+from dashboard.filters import Display, Filters, ViewState
+
+
+def parse_state(ds, query):
+    return ViewState.from_query(query, ds.reference, {})
 
 
 def parse(ds, query):
-    return Filters.from_query(query, ds.reference, {})
+    """The filters a query string gives, and its notices."""
+    state, notices = parse_state(ds, query)
+    return state.filters, notices
 
 
 def raw_incidents():
@@ -25,17 +32,19 @@ def test_issue_example_round_trips(ds):
     assert notices == []
     assert f.group == ("IS-K",) and f.district == ("Mastung", "Quetta")
     assert (f.date_from, f.date_to) == (date(2016, 1, 1), date(2025, 6, 1))
-    again, _ = parse(ds, f.to_query())
+    again, _ = parse(ds, ViewState(f).to_query())
     assert again == f
 
 
 def test_every_field_round_trips(ds):
-    f = Filters(date_from=date(2018, 1, 1), date_to=date(2024, 12, 31),
-                province=("Balochistan", "Sindh"), district=("Kachhi",), group=("BLA", "BLF"),
-                attribution=("claimed",), target_type=("Security forces", "Shia/Hazara"),
-                attack_type=("Suicide bombing",), min_killed=5, period="month")
-    assert parse(ds, f.to_query()) == (f, [])
-    assert Filters.from_dict(f.as_dict()) == f
+    s = ViewState(Filters(
+        date_from=date(2018, 1, 1), date_to=date(2024, 12, 31),
+        province=("Balochistan", "Sindh"), district=("Kachhi",), group=("BLA", "BLF"),
+        attribution=("claimed",), target_type=("Security forces", "Shia/Hazara"),
+        attack_type=("Suicide bombing",), min_killed=5),
+        Display(period="month", tab="compare", common_rule=False))
+    assert parse_state(ds, s.to_query()) == (s, [])
+    assert ViewState.from_dict(s.as_dict()) == s
 
 
 def test_aliases_resolve_in_urls(ds):

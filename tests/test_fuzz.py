@@ -3,8 +3,8 @@
 Hypothesis runs derandomized (the same examples on every run, no example database), so CI is
 stable; the whole module runs in well under a minute. Properties checked:
 
-- a URL query string of any shape gives a Filters value whose own URL parses back to it, the
-  same through ``Filters.from_query`` and through the real controller callback over HTTP;
+- a URL query string of any shape gives a ViewState whose own URL parses back to it, the
+  same through ``ViewState.from_query`` and through the real controller callback over HTTP;
 - a chart click, box selection, chip or control event of browser shape is accepted (HTTP 200,
   no error notice), the numbers equal ``filters.mask`` counted independently, an empty view
   reads '0' with the "No incident matches" text, and a malformed payload never gets a 5xx or a
@@ -25,7 +25,6 @@ import random
 import re
 import subprocess
 import sys
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -35,12 +34,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard.__main__ import main as cli_main
-from dashboard.data import COLUMNS, load_files
-from dashboard.filters import MULTI, PERIODS, Filters, mask
+from dashboard.data.schema import COLUMNS
+from dashboard.data.loading import load_files
+from dashboard.aggregate import mask
+from dashboard.filters import MULTI, PERIODS, Display, Filters, ViewState
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "data" / "incidents.csv"
-CONTROL, RENDER, TABLE = "filters.data", "kpi-attacks.children", "grid-incidents.rowData"
+CONTROL, RENDER, TABLE = "view-state.data", "kpi-attacks.children", "grid-incidents.rowData"
 NO_MATCH = "No incident matches"
 # chart id -> the filter dimension the chart ignores (it shows the alternatives to click)
 CHART_IGNORES = {"graph-district": "district", "graph-map": "district",
@@ -128,15 +129,18 @@ def refused_cleanly(status: int, body: bytes) -> None:
             assert re.search(r"Request id: [0-9a-f]{12}", notice), notice
 
 
-def control(cb, changed: str, stored: Filters | dict | None = None, **values) -> tuple[int, bytes]:
-    state = stored.as_dict() if isinstance(stored, Filters) else (stored or Filters().as_dict())
-    return post(cb, CONTROL, {"filters.data": state, **values}, [changed])
+def control(cb, changed: str, stored: ViewState | dict | None = None,
+            **values) -> tuple[int, bytes]:
+    state = (stored.as_dict() if isinstance(stored, ViewState)
+             else (stored or ViewState().as_dict()))
+    return post(cb, CONTROL, {"view-state.data": state, **values}, [changed])
 
 
-def check_view(cb, ds, f: Filters) -> None:
-    """Render and table callbacks for `f`: numbers from an independent mask, empty views say so."""
+def check_view(cb, ds, state: ViewState) -> None:
+    """Render and table callbacks for a view: numbers from the mask, empty views say so."""
+    f = state.filters
     expected = int(mask(ds, f).sum())
-    out = answered(*post(cb, RENDER, {"filters.data": f.as_dict()}, ["filters.data"]))
+    out = answered(*post(cb, RENDER, {"view-state.data": state.as_dict()}, ["view-state.data"]))
     assert out["kpi-attacks"]["children"] == f"{expected:,}", f
     for gid, ignored in CHART_IGNORES.items():
         if gid not in out:
@@ -147,7 +151,8 @@ def check_view(cb, ds, f: Filters) -> None:
     if expected == 0:
         assert any(NO_MATCH in json.dumps(out[gid]["figure"]) for gid in CHART_IGNORES
                    if gid in out)
-    out = answered(*post(cb, TABLE, {"filters.data": f.as_dict()}, ["filters.data"]))
+    out = answered(*post(cb, TABLE, {"view-state.data": state.as_dict()},
+                         ["view-state.data"]))
     rows = out["grid-incidents"]["rowData"]
     assert len(rows) == min(expected, 300)
     assert f"{expected:,}" in out["grid-note"]["children"]
@@ -193,14 +198,15 @@ def query_strings(draw, ds) -> str:
 
 
 @st.composite
-def valid_filters(draw, ds) -> Filters:
+def valid_filters(draw, ds) -> ViewState:
     p = pools(ds)
     kw = {name: tuple(draw(st.lists(st.sampled_from(p[name]), unique=True, max_size=2)))
           for name in MULTI if draw(st.integers(0, 3)) == 0}
     lo = draw(st.none() | st.dates(date(2014, 1, 1), date(2026, 6, 30)))
     hi = draw(st.none() | st.dates(lo or date(2014, 1, 1), date(2026, 12, 31)))
-    return Filters(date_from=lo, date_to=hi, min_killed=draw(st.none() | st.integers(1, 120)),
-                   period=draw(st.sampled_from(PERIODS)), **kw)
+    return ViewState(Filters(date_from=lo, date_to=hi,
+                             min_killed=draw(st.none() | st.integers(1, 120)), **kw),
+                     Display(period=draw(st.sampled_from(PERIODS))))
 
 
 def click_values(ds):
@@ -299,10 +305,10 @@ json_junk = st.recursive(
     max_leaves=8)
 
 
-def is_canonical(ds, f: Filters) -> bool:
-    """Every value of `f` is one the URL parser gives back unchanged."""
+def is_canonical(ds, state: ViewState) -> bool:
+    """Every value of the view's filters is one the URL parser gives back unchanged."""
     p = pools(ds)
-    return all(v in p[name] for name in MULTI for v in getattr(f, name))
+    return all(v in p[name] for name in MULTI for v in getattr(state.filters, name))
 
 
 # --------------------------------------------------------------------------- URL fuzzing
@@ -310,7 +316,8 @@ def is_canonical(ds, f: Filters) -> bool:
 @given(data=st.data())
 def test_from_query_never_raises_and_round_trips(ds, data_values, data):
     query = data.draw(query_strings(ds))
-    f, notices = Filters.from_query(query, ds.reference, data_values)
+    state, notices = ViewState.from_query(query, ds.reference, data_values)
+    f = state.filters
     assert all(isinstance(n, str) and n for n in notices)
     p = pools(ds)
     for name in MULTI:  # only canonical values survive, each once
@@ -318,16 +325,14 @@ def test_from_query_never_raises_and_round_trips(ds, data_values, data):
         assert len(set(values)) == len(values)
         assert set(values) <= set(p[name]) | set(data_values.get(name, [])), (name, values)
     assert f.min_killed is None or 1 <= f.min_killed <= 9_999_999
-    assert f.period in PERIODS
+    assert state.display.period in PERIODS
     if f.date_from and f.date_to:
         assert f.date_from <= f.date_to
-    again, notices_again = Filters.from_query(f.to_query(), ds.reference, data_values)
-    assert (again, notices_again) == (f, []), (query, f.to_query())
-    assert Filters.from_dict(json.loads(json.dumps(f.as_dict()))) == f
-    if not f.to_query():
-        assert f == Filters(**{fl.name: getattr(f, fl.name) for fl in fields(f)
-                               if fl.name not in {"date_from", "date_to", "min_killed",
-                                                  *MULTI}})
+    again, notices_again = ViewState.from_query(state.to_query(), ds.reference, data_values)
+    assert (again, notices_again) == (state, []), (query, state.to_query())
+    assert ViewState.from_dict(json.loads(json.dumps(state.as_dict()))) == state
+    if not state.to_query():
+        assert state == ViewState()
 
 
 @settings(FUZZ, max_examples=70)
@@ -335,16 +340,17 @@ def test_from_query_never_raises_and_round_trips(ds, data_values, data):
 def test_url_through_the_controller_over_http(cb, ds, data_values, data):
     query = data.draw(query_strings(ds))
     out = answered(*control(cb, "url.search", **{"url.search": query}))
-    f = Filters.from_dict(out["filters"]["data"])
-    expected, notices = Filters.from_query(query, ds.reference, data_values)
-    assert f == expected
+    state = ViewState.from_dict(out["view-state"]["data"])
+    expected, notices = ViewState.from_query(query, ds.reference, data_values)
+    assert state == expected
     assert out["url-notice"]["is_open"] is bool(notices)
-    assert out["url"]["search"] == f.to_query()
-    assert Filters.from_query(out["url"]["search"], ds.reference, data_values) == (f, [])
+    assert out["url"]["search"] == state.to_query()
+    assert ViewState.from_query(out["url"]["search"], ds.reference, data_values) == (state, [])
+    f = state.filters
     assert out["filter-group"]["value"] == list(f.group)
     assert out["filter-district"]["value"] == list(f.district)
     assert out["filter-min-killed"]["value"] == f.min_killed
-    check_view(cb, ds, f)
+    check_view(cb, ds, state)
 
 
 # --------------------------------------------------------------------------- callback fuzzing
@@ -354,15 +360,15 @@ def test_browser_events_through_controller_render_and_table(cb, ds, data_values,
     stored = data.draw(valid_filters(ds))
     changed, values = data.draw(events(ds))
     out = answered(*control(cb, changed, stored, **values))
-    new = Filters.from_dict(out["filters"]["data"])
+    new = ViewState.from_dict(out["view-state"]["data"])
     assert out["url"]["search"] == new.to_query()
     if changed == "reset.n_clicks":
-        assert new == Filters()
+        assert new == ViewState()
     check_view(cb, ds, new)
     if is_canonical(ds, new):  # the link reproduces the view
-        assert Filters.from_query(new.to_query(), ds.reference, data_values) == (new, [])
+        assert ViewState.from_query(new.to_query(), ds.reference, data_values) == (new, [])
     else:  # a stale or junk value selects nothing
-        assert not mask(ds, new).any(), new
+        assert not mask(ds, new.filters).any(), new
 
 
 @settings(FUZZ, max_examples=80)
@@ -372,13 +378,13 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
               "filter-date.start_date", "filter-min-killed.value", "filter-period.value"]
     changed = data.draw(st.sampled_from(inputs))
     values = {changed: data.draw(json_junk)}
-    stored = data.draw(st.none() | json_junk | valid_filters(ds).map(Filters.as_dict))
-    refused_cleanly(*post(cb, CONTROL, {"filters.data": stored, **values}, [changed]))
-    refused_cleanly(*post(cb, RENDER, {"filters.data": stored}, ["filters.data"]))
-    refused_cleanly(*post(cb, TABLE, {"filters.data": stored}, ["filters.data"]))
+    stored = data.draw(st.none() | json_junk | valid_filters(ds).map(ViewState.as_dict))
+    refused_cleanly(*post(cb, CONTROL, {"view-state.data": stored, **values}, [changed]))
+    refused_cleanly(*post(cb, RENDER, {"view-state.data": stored}, ["view-state.data"]))
+    refused_cleanly(*post(cb, TABLE, {"view-state.data": stored}, ["view-state.data"]))
     chip = {"dim": data.draw(TEXT), "type": "chip", "value": data.draw(json_junk)}
     refused_cleanly(*post(cb, CONTROL, {
-        "filters.data": None,
+        "view-state.data": None,
         CHIP_KEY: [{"id": chip, "property": "n_clicks", "value": 1}]},
         [json.dumps(chip, sort_keys=True, separators=(",", ":")) + ".n_clicks"]))
 
@@ -388,34 +394,36 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
     Filters(date_from=date(2030, 1, 1)), Filters(date_to=date(1990, 1, 1)),
     Filters(province=("Sindh",), district=("Quetta",)),
     Filters(target_type=("Church",), group=("BLA",), attack_type=("Hijacking",)),
-], ids=lambda f: f.to_query())
+], ids=lambda f: ViewState(f).to_query())
 def test_filters_that_match_nothing_render_an_empty_view(cb, ds, f):
     assert not mask(ds, f).any()
-    out = answered(*post(cb, RENDER, {"filters.data": f.as_dict()}, ["filters.data"]))
+    out = answered(*post(cb, RENDER, {"view-state.data": ViewState(f).as_dict()},
+                         ["view-state.data"]))
     assert out["kpi-attacks"]["children"] == "0"
     assert out["kpi-killed"]["children"] == "0"
-    check_view(cb, ds, f)
+    check_view(cb, ds, ViewState(f))
 
 
 # --------------------------------------------------------------------------- bugs found
 def test_min_killed_superscript_digit_in_url_is_ignored(ds, data_values):
-    f, notices = Filters.from_query("?min_killed=²", ds.reference, data_values)
-    assert f.min_killed is None and any("min_killed" in n for n in notices)
+    state, notices = ViewState.from_query("?min_killed=²", ds.reference, data_values)
+    assert state.filters.min_killed is None and any("min_killed" in n for n in notices)
 
 
 @pytest.mark.parametrize("query", ["?to=2300-01-01", "?from=0001-01-01"])
 def test_url_date_outside_pandas_range_renders(cb, ds, query):
     out = answered(*control(cb, "url.search", **{"url.search": query}))
-    stored = out["filters"]["data"]
-    answered(*post(cb, RENDER, {"filters.data": stored}, ["filters.data"]))
-    answered(*post(cb, TABLE, {"filters.data": stored}, ["filters.data"]))
+    stored = out["view-state"]["data"]
+    answered(*post(cb, RENDER, {"view-state.data": stored}, ["view-state.data"]))
+    answered(*post(cb, TABLE, {"view-state.data": stored}, ["view-state.data"]))
 
 
 @pytest.mark.parametrize("value", [99999999999999999999, 1e20, "99999999999999999999"])
 def test_min_killed_beyond_int64_answers_200(cb, value):
     out = answered(*control(cb, "filter-min-killed.value", **{"filter-min-killed.value": value,
                                                                "filter-period.value": "year"}))
-    assert Filters.from_dict(out["filters"]["data"]).min_killed in (None, 9_999_999)
+    min_killed = ViewState.from_dict(out["view-state"]["data"]).filters.min_killed
+    assert min_killed in (None, 9_999_999)
 
 
 @pytest.mark.parametrize("changed, values", [
@@ -428,8 +436,8 @@ def test_min_killed_beyond_int64_answers_200(cb, value):
 def test_controller_writes_only_urls_that_reproduce_the_view(cb, ds, data_values, changed,
                                                              values):
     out = answered(*control(cb, changed, **values))
-    stored = Filters.from_dict(out["filters"]["data"])
-    assert Filters.from_query(out["url"]["search"], ds.reference, data_values)[0] == stored
+    stored = ViewState.from_dict(out["view-state"]["data"])
+    assert ViewState.from_query(out["url"]["search"], ds.reference, data_values)[0] == stored
 
 
 # --------------------------------------------------------------------------- data files

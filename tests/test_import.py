@@ -14,12 +14,15 @@ import pandas as pd
 import pytest
 
 from dashboard.__main__ import main as cli_main
-from dashboard.app import data_options
-from dashboard.data import Dataset, load_file, load_files, read_table
-from dashboard.importers import (
-    MAPPINGS_DIR, TABLES, detect_format, find_duplicates, fold, load_placeholders,
-    write_table,
-)
+from dashboard.data.dataset import Dataset
+from dashboard.data.loading import load_file, load_files
+from dashboard.data.readers import read_table
+from dashboard.paths import MAPPINGS_DIR
+from dashboard.settings import Settings
+from dashboard.importers.mapping import TABLES, load_placeholders
+from dashboard.importers.convert import detect_format, write_table
+from dashboard.data.duplicates import find_duplicates
+from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +61,7 @@ def gtd():
 @pytest.mark.parametrize("path, fmt", [(ACLED, "acled"), (GTD, "gtd"), (CANONICAL, "canonical"),
                                        (ROOT / "data" / "incidents.csv", "canonical")])
 def test_detect_format_by_columns(path, fmt):
-    frame, _ = read_table(path)
-    assert detect_format(frame.columns) == fmt
+    assert detect_format(read_table(path).frame.columns) == fmt
 
 
 def test_detect_imported_by_source_text_column():
@@ -555,16 +557,17 @@ def test_cli_validate_takes_format_and_duplicates(capsys):
     assert printed[-1] == "26 rows: 11 accepted, 15 rejected"
 
 
-def test_app_options_from_environment(monkeypatch):
-    monkeypatch.delenv("DASHBOARD_FORMAT", raising=False)
-    monkeypatch.delenv("DASHBOARD_DUPLICATES", raising=False)
-    assert data_options() == {"fmt": "auto", "duplicates": "keep"}
-    monkeypatch.setenv("DASHBOARD_FORMAT", "gtd")
-    monkeypatch.setenv("DASHBOARD_DUPLICATES", "drop-later")
-    assert data_options() == {"fmt": "gtd", "duplicates": "drop-later"}
-    monkeypatch.setenv("DASHBOARD_FORMAT", "xml")
+def test_app_options_from_environment():
+    def options(env):
+        s = Settings.from_env(env)
+        return {"fmt": s.fmt, "duplicates": s.duplicates}
+    assert options({}) == {"fmt": "auto", "duplicates": "keep"}
+    assert options({"DASHBOARD_FORMAT": "gtd", "DASHBOARD_DUPLICATES": "drop-later"}) == \
+        {"fmt": "gtd", "duplicates": "drop-later"}
     with pytest.raises(ValueError, match="DASHBOARD_FORMAT='xml'"):
-        data_options()
+        Settings.from_env({"DASHBOARD_FORMAT": "xml"})
+    # the command line's options win over the environment
+    assert Settings.from_env({"DASHBOARD_FORMAT": "gtd"}, fmt="acled").fmt == "acled"
 
 
 def test_fixtures_are_marked_synthetic():

@@ -19,9 +19,10 @@ import pytest
 import requests
 
 from dashboard.app import create_app
-from dashboard.data import Dataset, load_files
-from dashboard.filters import Filters
-from tests.dash_http import flask_callbacks
+from dashboard.data.dataset import Dataset
+from dashboard.data.loading import load_files
+from dashboard.filters import ViewState
+from harness.dash_http import flask_callbacks
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = ROOT / "data" / "incidents.csv"
@@ -96,7 +97,7 @@ def hostile(tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_cb(hostile):
     _, _, result = hostile
-    return flask_callbacks(create_app(Dataset.from_result(result)))
+    return flask_callbacks(create_app(dataset=Dataset.from_result(result)))
 
 
 # --------------------------------------------------------------------------- validation
@@ -184,8 +185,8 @@ MD_ANY = re.sub(r"\?P<\w+>", "", MD_LINK)
 
 def test_table_source_links_cannot_break_out_of_markdown(hostile, hostile_cb):
     _, spec, _ = hostile
-    out, _ = hostile_cb.call("grid-incidents.rowData", {"filters.data": Filters().as_dict()},
-                             ["filters.data"])
+    out, _ = hostile_cb.call("grid-incidents.rowData", {"view-state.data": ViewState().as_dict()},
+                             ["view-state.data"])
     rows = {r["incident_id"]: r for r in out["grid-incidents"]["rowData"]}
     assert set(rows) == set(spec["accepted"])
     for iid, row in rows.items():
@@ -254,8 +255,8 @@ def test_security_headers_on_get(client, path):
 
 def test_security_headers_on_callbacks(client, app):
     cb = flask_callbacks(app)
-    payload = cb.payload("kpi-attacks.children", {"filters.data": Filters().as_dict()},
-                         ["filters.data"])
+    payload = cb.payload("kpi-attacks.children", {"view-state.data": ViewState().as_dict()},
+                         ["view-state.data"])
     r = client.post("/_dash-update-component", json=payload)
     assert r.status_code == 200 and b"kpi-attacks" in r.data
     assert_security_headers(r.headers)
@@ -317,8 +318,8 @@ def test_callback_errors_return_request_id_not_traceback(client, app):
     assert rid and r.get_json() == {"error": "internal error", "request_id": rid}
     # a real callback that raises inside (a stored filter that is not one): the page is told
     # the request id, the body carries no traceback
-    payload = cb.payload("kpi-attacks.children", {"filters.data": {"date_from": "garbage"}},
-                         ["filters.data"])
+    payload = cb.payload("kpi-attacks.children", {"view-state.data": {"filters": {"date_from": "garbage"}}},
+                         ["view-state.data"])
     r = client.post("/_dash-update-component", json=payload)
     assert r.status_code == 200
     assert_no_traceback(r.data)
@@ -341,7 +342,7 @@ def test_served_process_has_no_debug_and_no_traceback(server):
     assert r.status_code == 400 and r.headers.get("X-Request-ID")
     assert_no_traceback(r.content)
     r = requests.post(server + "/_dash-update-component",
-                      json={"output": "filters.data", "outputs": [], "inputs": "x"},
+                      json={"output": "view-state.data", "outputs": [], "inputs": "x"},
                       timeout=10)
     assert r.status_code >= 400 and r.headers.get("X-Request-ID")
     assert_no_traceback(r.content)

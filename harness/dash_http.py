@@ -1,6 +1,6 @@
 """Call a Dash app's callbacks over its HTTP API, as the browser does (no browser needed).
 
-Used by the callback tests (through Flask's test client) and by the benchmark (over loopback).
+Used by the callback tests (through Flask's test client) and the benchmarks (over loopback).
 """
 from __future__ import annotations
 

@@ -1,0 +1,15 @@
+"""Callbacks, kept thin and split by job; each module registers its own.
+
+``controller``: every event (URL, click, selection, chip, control) becomes a new ViewState;
+the controls and the URL mirror it. ``render``: the active tab's charts, the numbers and the
+chips as functions of it. ``table``: the incident table. ``pack``: the briefing pack.
+``details``: one incident's dialog.
+"""
+from __future__ import annotations
+
+from . import controller, details, pack, render, table
+
+
+def register(app, ds) -> None:
+    for module in (controller, render, table, pack, details):
+        module.register(app, ds)

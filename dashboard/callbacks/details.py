@@ -1,0 +1,48 @@
+"""The incident dialog: every field of one incident as inert text, its sources as links."""
+from __future__ import annotations
+
+from dash import Input, Output, html, no_update
+
+from .. import ids
+from ..reference import split_list
+
+
+def incident_detail(row) -> list:
+    """Every field of one incident as inert text; only http(s) URLs become links."""
+    def item(label, value):
+        text = "unknown" if value is None or (value != value) or str(value) in ("", "<NA>") \
+            else str(value)
+        return html.Tr([html.Th(label, className="pe-3"), html.Td(text)])
+
+    fields = [("Date", f"{row['date']:%Y-%m-%d}"), ("Province", row["province"]),
+              ("District", row["district"]), ("Location", row["location"]),
+              ("Group", row["group"]), ("Claimant as reported", row["claimant_reported"]),
+              ("Attribution", row["attribution"]), ("Target type", row["target_type"]),
+              ("Target", row["target_detail"]), ("Attack type", row["attack_type"]),
+              ("Killed", row["killed"]), ("Injured", row["injured"]),
+              ("Collection", row["collection"]), ("Notes", row["notes"]),
+              ("Sources as cited", row["source_text"]),
+              ("File", f"{row['source_file']}, line {row['source_line']}")]
+    links = [html.Li(html.A(u, href=u, target="_blank", rel="noopener noreferrer"))
+             for u in split_list(row["source_urls"])
+             if u.lower().startswith(("http://", "https://"))]
+    return [html.Table([html.Tbody([item(k, v) for k, v in fields])],
+                       className="table table-sm"),
+            html.H3("Sources", className="h6"), html.Ol(links)]
+
+
+def register(app, ds) -> None:
+    @app.callback(
+        output={"open": Output(ids.MODAL, "is_open"), "title": Output(ids.MODAL_TITLE, "children"),
+                "body": Output(ids.MODAL_BODY, "children")},
+        inputs={"cell": Input(ids.GRID, "cellClicked")},
+        prevent_initial_call=True,
+    )
+    def details(cell):
+        nothing = {"open": no_update, "title": no_update, "body": no_update}
+        if not cell or not cell.get("rowId"):
+            return nothing
+        row = ds.incidents[ds.incidents["incident_id"] == cell["rowId"]]
+        if row.empty:
+            return nothing
+        return {"open": True, "title": cell["rowId"], "body": incident_detail(row.iloc[0])}

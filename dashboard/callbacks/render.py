@@ -1,0 +1,83 @@
+"""Rendering: the active tab's charts, the headline numbers and the chips, all functions of
+the stored ViewState; other tabs' charts draw when opened. Also the charts' SVG buttons."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, ClientsideFunction, Input, Output, html, no_update
+
+from .. import aggregate, export, ids
+from ..charts import CHARTS, on_tab
+from ..filters import ViewState
+from ..layout import graph_config
+from .common import base_url
+
+
+def kpi_texts(t: aggregate.Totals) -> dict[str, str]:
+    """The four headline numbers and their notes, by component id."""
+    return {
+        "kpi-attacks": f"{t.attacks:,}", "kpi-killed": f"{t.killed:,}",
+        "kpi-injured": f"{t.injured:,}", "kpi-unknown": f"{t.unknown_any:,}",
+        "kpi-killed-note": (f"+ {t.unknown_killed} attacks with killed unknown"
+                            if t.unknown_killed else "known figures"),
+        "kpi-injured-note": (f"+ {t.unknown_injured} attacks with injured unknown"
+                             if t.unknown_injured else "known figures"),
+        "kpi-unknown-note": "rows with killed or injured unknown",
+    }
+
+
+def chips(state: ViewState):
+    """One removable chip per active filter value."""
+    out = []
+    for dim, value, words in state.filters.describe():
+        out.append(dbc.Badge([
+            words, html.Button("×", id=ids.chip(dim, value), className="chip-close",
+                               title=f"Remove {words}", n_clicks=0),
+        ], color="light", text_color="dark", className="chip me-1"))
+    return out or [html.Span("No filters: all incidents.", className="text-muted small")]
+
+
+def rendered(ds, state: ViewState, topojson_url: str) -> dict:
+    """Every output of the render callback for one state."""
+    view = aggregate.View(ds, state)
+    shown = {c.name for c in on_tab(state.display.tab)}
+    name = export.slug(state)
+    kpis = kpi_texts(aggregate.totals(view))
+    districts = ds.reference.districts_of(state.filters.province)
+    return {
+        "figures": {c.name: c.figure(view, base_url()) if c.name in shown else no_update
+                    for c in CHARTS},
+        "configs": {c.name: graph_config(topojson_url, f"{c.name}_{name}")
+                    if c.name in shown else no_update for c in CHARTS},
+        "kpis": {k: kpis[k] for k in ids.KPIS},
+        "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS[1:]},
+        "chips": chips(state),
+        "districts": [{"label": d, "value": d}
+                      for d in sorted(set(districts) | set(state.filters.district))],
+        "published": (aggregate.published_comparison(ds, state.filters).to_dict("records")
+                      if "published" in shown else no_update),
+    }
+
+
+def register(app, ds) -> None:
+    topojson_url = app.get_asset_url("topojson/")
+    outputs = {
+        "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
+        "configs": {c.name: Output(c.graph_id, "config") for c in CHARTS},
+        "kpis": {k: Output(k, "children") for k in ids.KPIS},
+        "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS[1:]},
+        "chips": Output(ids.CHIPS, "children"),
+        "districts": Output(ids.FILTER_DISTRICT, "options"),
+        "published": Output(ids.PUBLISHED_GRID, "rowData"),
+    }
+
+    @app.callback(output=outputs, inputs={"stored": Input(ids.STATE, "data")})
+    def render(stored):
+        """Every number and the active tab's charts; other tabs draw when opened."""
+        return rendered(ds, ViewState.from_dict(stored), topojson_url)
+
+    app.clientside_callback(
+        ClientsideFunction("pmd", "downloadSvg"),
+        Output(ids.svg_button(MATCH), "title"),
+        Input(ids.svg_button(MATCH), "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,63 @@
+"""The chart registry: one entry per chart, from which the layout, the render and click
+callbacks, the briefing pack, the SVG buttons and the tests are derived.
+
+Adding a chart is one entry here plus its figure function in ``figures``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import plotly.graph_objects as go
+
+from . import clicks, figures
+from .aggregate import View
+
+TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
+              "published": "Published figures", "targets": "Target trends"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # also the SVG button's key and the camera file name's start
+    tab: str  # the analyst view it is drawn on (a key of TAB_LABELS)
+    figure: Callable[[View, str], go.Figure]  # (view, base URL) -> figure
+    export: str  # its PNG in the briefing pack (sorted by this name), without '.png'
+    click: clicks.Click | None = None  # what a click (or selection) sets; None: nothing
+    event: str = "clickData"  # the graph property the click or selection arrives in
+
+    @property
+    def graph_id(self) -> str:
+        return "graph-" + self.name.replace("_", "-")
+
+
+# In screen order within each tab.
+CHARTS = (
+    Chart("district", "overview", figures.district_figure, "01_district",
+          clicks.toggles("district")),
+    Chart("map", "overview", figures.map_figure, "04_map", clicks.toggles("district")),
+    Chart("target", "overview", figures.target_figure, "02_target",
+          clicks.toggles("target_type")),
+    Chart("timeline", "overview", figures.timeline_figure, "03_timeline", clicks.date_range,
+          event="selectedData"),
+    Chart("compare_districts", "compare", figures.compare_districts_figure,
+          "05_compare_districts", clicks.toggles("district")),
+    Chart("compare_years", "compare", figures.compare_years_figure, "06_compare_years",
+          clicks.year),
+    Chart("published", "published", figures.published_figure, "07_published",
+          clicks.published_bar),
+    Chart("target_share", "targets", figures.target_share_figure, "08_target_share",
+          clicks.toggles("target_type")),
+    Chart("human_targets", "targets", figures.human_targets_figure, "09_human_targets",
+          clicks.toggles("target_type")),
+)
+BY_NAME = {c.name: c for c in CHARTS}
+BY_GRAPH_ID = {c.graph_id: c for c in CHARTS}
+
+
+def on_tab(tab: str) -> tuple[Chart, ...]:
+    return tuple(c for c in CHARTS if c.tab == tab)
+
+
+def for_export() -> tuple[Chart, ...]:
+    return tuple(sorted(CHARTS, key=lambda c: c.export))

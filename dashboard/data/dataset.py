@@ -1,0 +1,92 @@
+"""The Dataset: validated incidents, their (incident, district) links, and the column arrays
+every view filters and counts on (computed once)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..reference import Reference, load_reference
+from .schema import DISTRICT_SEP, LoadResult
+
+
+@dataclass
+class Dataset:
+    """Validated incidents plus the (incident, district) links used for district views."""
+
+    incidents: pd.DataFrame
+    links: pd.DataFrame
+    reference: Reference
+
+    @classmethod
+    def from_result(cls, result: LoadResult, ref: Reference | None = None) -> "Dataset":
+        return cls(result.incidents, district_links(result.incidents),
+                   ref or result.reference or load_reference())
+
+    # Numpy views of the columns, computed once: every update filters and counts on these.
+    @cached_property
+    def as_of(self) -> date | None:
+        """Date of the newest incident."""
+        return self.incidents["date"].max().date() if len(self.incidents) else None
+
+    @cached_property
+    def arrays(self) -> dict[str, np.ndarray]:
+        inc = self.incidents
+        dates = inc["date"].to_numpy()
+        out = {
+            "date": dates.astype("int64"),
+            "year": dates.astype("datetime64[Y]").astype("int64"),
+            "month": dates.astype("datetime64[M]").astype("int64"),
+            "killed": inc["killed"].to_numpy(dtype="float64", na_value=np.nan),
+            "injured": inc["injured"].to_numpy(dtype="float64", na_value=np.nan),
+            "link_row": self.links["row"].to_numpy(),
+            "link_district": self.links["district"].cat.codes.to_numpy().astype(np.int64),
+        }
+        for column in ("province", "group", "attribution", "target_type", "attack_type",
+                       "collection"):
+            out[column] = inc[column].cat.codes.to_numpy().astype(np.int64)
+        for column in ("killed", "injured"):  # known values (unknown as 0) and unknown flags
+            unknown = np.isnan(out[column])
+            out[f"{column}_known"] = np.where(unknown, 0.0, out[column])
+            out[f"{column}_unknown"] = unknown.astype("float64")
+        return out
+
+    def isin(self, column: str, values) -> np.ndarray:
+        """Rows whose categorical `column` is one of `values`, through the category codes."""
+        series = self.links["district"] if column == "link_district" else self.incidents[column]
+        categories = series.cat.categories
+        lut = np.zeros(len(categories) + 1, dtype=bool)  # code -1 (missing) -> last, False
+        found = categories.get_indexer(list(values))
+        lut[found[found >= 0]] = True
+        return lut[self.arrays[column]]
+
+    def rows_in_districts(self, districts) -> np.ndarray:
+        hit = self.isin("link_district", districts)
+        keep = np.zeros(len(self.incidents), dtype=bool)
+        keep[self.arrays["link_row"][hit]] = True
+        return keep
+
+    def values(self, column: str) -> list[str]:
+        """The values of a column present in the data (district: every linked district)."""
+        memo = self.__dict__.setdefault("_values", {})
+        if column not in memo:
+            series = self.links["district"] if column == "district" else self.incidents[column]
+            memo[column] = sorted(str(v) for v in series.dropna().unique())
+        return memo[column]
+
+
+def district_links(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per (incident, district): a multi-district incident appears once per district."""
+    district = incidents["district"].astype(str)
+    multi = district.str.contains(DISTRICT_SEP, regex=False).to_numpy()
+    rows = np.arange(len(incidents))
+    single = pd.DataFrame({"row": rows[~multi], "district": district[~multi].to_numpy()})
+    parts = district[multi].str.split(DISTRICT_SEP)
+    exploded = pd.DataFrame({"row": np.repeat(rows[multi], parts.str.len().to_numpy()),
+                             "district": [p.strip() for ps in parts for p in ps]})
+    links = pd.concat([single, exploded], ignore_index=True).sort_values("row", kind="stable")
+    links["district"] = links["district"].astype("category")
+    return links.reset_index(drop=True)

@@ -1,0 +1,91 @@
+"""Loading: one or several files, in any supported format, into one validated table.
+
+An unreadable file is reported and the others still load; an incident_id already accepted
+from an earlier file is rejected in the later one; likely duplicates across files are reported
+(and, with duplicates='drop-later', the later row is dropped).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..importers.convert import EXPORTS, FORMATS, detect_format, load_export
+from ..importers.mapping import reference_for, with_placeholders
+from ..paths import DEFAULT_DATA
+from ..reference import Reference, load_reference
+from .dataset import Dataset
+from .duplicates import likely_duplicates
+from .readers import DEFAULT_MAX_BYTES, read_table
+from .schema import CATEGORICAL, DataFileError, LoadResult, Problem, empty_frame, typed
+from .validate import validate
+
+
+def load_file(path: str | Path, ref: Reference | None = None, fmt: str = "auto",
+              max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Read and validate one file. Raises DataFileError if it is not a readable table.
+
+    fmt: 'canonical', 'imported', 'acled', 'gtd', or 'auto' to tell by the file's columns.
+    ACLED and GTD exports are converted, then validated.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raw = read_table(path, max_bytes)
+    if not len(raw.frame.columns):
+        raise DataFileError(f"{path}: no columns found")
+    if not len(raw.frame):
+        raise DataFileError(f"{path}: a header but no data rows")
+    fmt = detect_format(raw.frame.columns) if fmt == "auto" else fmt
+    if fmt in EXPORTS:
+        return load_export(raw, str(path), fmt, ref)
+    if fmt == "imported":
+        return validate(raw, str(path), with_placeholders(ref or load_reference()),
+                        require_url=False)
+    return validate(raw, str(path), ref)
+
+
+def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
+               duplicates: str = "keep", max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Load several files; an unreadable file is reported and the others still load."""
+    ref = ref or load_reference()
+    frames, problems, rows_in, errors, reports = [], [], 0, [], []
+    seen: dict[str, str] = {}  # incident_id -> the file it was accepted from
+    sources: dict[str, str] = {}  # file name -> path as given
+    for path in paths:
+        try:
+            result = load_file(path, ref, fmt, max_bytes)
+        except DataFileError as exc:
+            errors.append(str(exc))
+            continue
+        sources[Path(path).name] = str(path)
+        reports.extend(result.reports)
+        frames.append(_without_seen_ids(result.incidents, str(path), seen, problems))
+        problems.extend(result.problems)
+        rows_in += result.rows_in
+    if frames:
+        incidents = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        incidents = typed(incidents.astype({c: object for c in CATEGORICAL}))
+    else:
+        incidents = empty_frame()
+    incidents, likely = likely_duplicates(incidents, sources, drop=duplicates == "drop-later")
+    problems.extend(likely)
+    incidents = incidents.sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    return LoadResult(incidents, problems, rows_in, errors, reports,
+                      reference_for(incidents, ref))
+
+
+def _without_seen_ids(inc: pd.DataFrame, path: str, seen: dict[str, str],
+                      problems: list[Problem]) -> pd.DataFrame:
+    """The file's rows less those whose id an earlier file already gave (each reported)."""
+    clash = inc["incident_id"].isin(list(seen)).to_numpy()
+    for _, row in inc[clash].iterrows():
+        problems.append(Problem(path, int(row.source_line), "incident_id", row.incident_id,
+                                f"duplicate: already loaded from {seen[row.incident_id]}"))
+    inc = inc[~clash]
+    seen.update(dict.fromkeys(inc["incident_id"].tolist(), path))
+    return inc
+
+
+def load_dataset(paths=DEFAULT_DATA) -> Dataset:
+    """The Dataset of the given files (default: the shipped incidents)."""
+    return Dataset.from_result(load_files(paths))

@@ -1,0 +1,107 @@
+"""The canonical schema: columns, the URL rule, and the types every reader and check shares."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..reference import Reference
+
+REQUIRED = (
+    "incident_id", "date", "province", "district", "group", "attribution",
+    "target_type", "attack_type", "killed", "injured", "source_urls",
+)
+OPTIONAL = (
+    "collection", "location", "latitude", "longitude", "claimant_reported",
+    "target_detail", "notes", "source_text",
+)
+COLUMNS = REQUIRED + OPTIONAL
+DISTRICT_SEP = ";"
+CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "attack_type",
+               "collection")
+TEXT = ("incident_id", "location", "claimant_reported", "target_detail", "notes",
+        "source_urls", "source_text", "source_file")
+MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
+URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+class DataFileError(Exception):
+    """A file that cannot be read as a table at all (missing, empty, not a table, encoding)."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file as read: text cells, the file line of each row, and the rows whose number of
+    cells differs from the header's (CSV only: line -> (cells, last line of the record))."""
+
+    frame: pd.DataFrame
+    lines: list[int]
+    header_width: int | None = None
+    ragged: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int | None
+    field: str
+    value: str
+    reason: str
+    rejects_row: bool = True
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        kind = "" if self.rejects_row else "note: "
+        value = f" {self.value!r}" if self.value else ""
+        return f"{where}: {kind}{self.field}{value}: {self.reason}"
+
+
+@dataclass
+class LoadResult:
+    """What came out of one or more files."""
+
+    incidents: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    rows_in: int = 0
+    file_errors: list[str] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # importers' ImportReport, one per export
+    reference: Reference | None = None  # the gazetteer plus the placeholder districts used
+
+    @property
+    def accepted(self) -> int:
+        return len(self.incidents)
+
+    @property
+    def rejected(self) -> int:
+        return self.rows_in - self.accepted
+
+    def summary(self) -> str:
+        return f"{self.rows_in} rows: {self.accepted} accepted, {self.rejected} rejected"
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The accepted rows with their final dtypes (categories, strings, nullable counts)."""
+    for c in CATEGORICAL:
+        frame[c] = frame[c].astype("category")
+    for c in TEXT:
+        frame[c] = frame[c].astype("string")
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    for c in ("killed", "injured"):
+        frame[c] = frame[c].astype("Int64")
+    for c in ("latitude", "longitude"):
+        frame[c] = frame[c].astype("Float64")
+    return frame
+
+
+def empty_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
+    frame["date"] = pd.Series([], dtype="datetime64[ns]")
+    frame["source_file"] = pd.Series([], dtype=object)
+    frame["source_line"] = pd.Series([], dtype="int64")
+    return typed(frame)
+
+
+def count_text(value) -> str:
+    """A count as people read it: the number, or 'unknown' (blank never means zero)."""
+    return "unknown" if pd.isna(value) else str(int(value))

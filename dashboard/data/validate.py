@@ -1,0 +1,267 @@
+"""Row validation: every cell of a raw table checked; accepted rows typed, every problem kept.
+
+Validation never stops at the first problem: each problem names the file, the line, the field,
+the value and the reason. Rows in = rows accepted + rows rejected, always.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..reference import PAKISTAN_BOUNDS, VOCAB_FIELDS, Reference, load_reference, split_list
+from .readers import unique_names
+from .schema import (COLUMNS, DISTRICT_SEP, MAX_COUNT, OPTIONAL, REQUIRED, URL, LoadResult,
+                     Problem, RawTable, empty_frame, typed)
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+class _Collector:
+    def __init__(self, source: str, lines: list[int], n: int):
+        self.source, self.lines = source, lines
+        self.bad = np.zeros(n, dtype=bool)
+        self.problems: list[Problem] = []
+
+    def add(self, row: int, field_: str, value: object, reason: str) -> None:
+        self.bad[row] = True
+        self.problems.append(Problem(self.source, self.lines[row], field_, str(value), reason))
+
+    def note(self, line: int | None, field_: str, value: str, reason: str) -> None:
+        self.problems.append(Problem(self.source, line, field_, value, reason, rejects_row=False))
+
+
+def validate(raw: RawTable, source: str, ref: Reference | None = None,
+             today: date | None = None, require_url: bool = True) -> LoadResult:
+    """Check every cell of a raw table; return accepted rows typed and all problems.
+
+    With require_url=False (imported data), a row without a source URL is accepted when it
+    names its sources in source_text.
+    """
+    ref = ref or load_reference()
+    n = len(raw.frame)
+    out = _Collector(source, raw.lines, n)
+    frame = raw.frame.copy()
+    frame.columns = _canonical_columns(frame.columns, out)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        for c in missing:
+            out.problems.append(Problem(source, 1, c, "", "required column missing from the "
+                                        "header; every row is rejected"))
+        return LoadResult(empty_frame(), out.problems, rows_in=n)
+    extra = [c for c in frame.columns if c not in COLUMNS]
+    for c in extra:
+        out.note(1, c, "", "unknown column: kept as text, not validated")
+    for c in OPTIONAL:
+        if c not in frame.columns:
+            frame[c] = ""
+    _check_shape(raw, out)
+    text = {c: frame[c].fillna("").astype(str).str.strip() for c in frame.columns}
+    checked = _check_cells(text, source, ref, today or date.today(), require_url, out)
+    result = pd.DataFrame({**checked, **{c: text[c] for c in extra}})[~out.bad]
+    result = result.reset_index(drop=True)
+    result["source_file"] = Path(source).name
+    result["source_line"] = (np.asarray(raw.lines, dtype=np.int64)[~out.bad] if n
+                             else np.array([], int))
+    problems = sorted(out.problems, key=lambda p: (p.line or 0))
+    return LoadResult(typed(result), problems, rows_in=n)
+
+
+def _check_shape(raw: RawTable, out: _Collector) -> None:
+    """CSV rows with more or fewer cells than the header are rejected."""
+    for line, (count, last) in raw.ragged.items():
+        row = raw.lines.index(line)
+        spans = (f" and runs on to line {last}: an unclosed quote may have swallowed the "
+                 "lines between") if last > line else ""
+        out.add(row, "(row)", f"{count} fields",
+                f"the header has {raw.header_width} fields; this row has {count}{spans}")
+
+
+def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today: date,
+                 require_url: bool, out: _Collector) -> dict[str, pd.Series]:
+    """Each schema column checked and converted, in the order of the result's columns."""
+    ids = _check_ids(text["incident_id"], out)
+    dates = _check_dates(text["date"], out, today)
+    provinces = _check_lookup(text["province"], "province", ref.province_lookup, out)
+    districts = _check_districts(text["district"], provinces, ref, out)
+    vocab = {f: _check_lookup(text[f], f, ref.vocab[f], out) for f in VOCAB_FIELDS}
+    killed = _check_count(text["killed"], "killed", out)
+    injured = _check_count(text["injured"], "injured", out)
+    lat, lon = _check_coordinates(text["latitude"], text["longitude"], provinces, ref, out)
+    _check_urls(text["source_urls"], text["source_text"], require_url, out)
+    collection = text["collection"].where(text["collection"] != "", Path(source).stem)
+    return {
+        "incident_id": ids, "date": dates, "province": provinces, "district": districts,
+        **vocab, "killed": killed, "injured": injured, "latitude": lat, "longitude": lon,
+        "collection": collection,
+        **{c: text[c] for c in ("location", "claimant_reported", "target_detail", "notes")},
+        "source_urls": text["source_urls"], "source_text": text["source_text"],
+    }
+
+
+def _check_ids(ids: pd.Series, out: _Collector) -> pd.Series:
+    """incident_id: present and unique within the file."""
+    for row in np.flatnonzero((ids == "").to_numpy()):
+        out.add(row, "incident_id", "", "missing: every incident needs an id")
+    dup = ids.duplicated(keep="first") & (ids != "")
+    if dup.any():
+        firsts = ids[~ids.duplicated(keep="first")]
+        first_line = {v: out.lines[i] for i, v in
+                      zip(np.flatnonzero(~ids.duplicated().to_numpy()), firsts)}
+        for row in np.flatnonzero(dup.to_numpy()):
+            out.add(row, "incident_id", ids.iat[row],
+                    f"duplicate: already used on line {first_line[ids.iat[row]]}")
+    return ids
+
+
+def _canonical_columns(columns, out: _Collector) -> list[str]:
+    """Header names matched to the schema case- and space-insensitively. A second column
+    with the same name is kept as text under its own name, with a note."""
+    names, taken = [], set()
+    for original in (str(c).strip() for c in columns):
+        key = original.lower()
+        if key in COLUMNS and key not in taken:
+            names.append(key)
+            taken.add(key)
+        elif key in COLUMNS:
+            name = f"{original} (repeated column)"
+            out.note(1, original, "", f"a second '{key}' column: the first is used; this one "
+                                      f"is kept as text in '{name}'")
+            names.append(name)
+        else:
+            names.append(original)
+    return unique_names(names)
+
+
+def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:
+    parsed = pd.to_datetime(values.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    shape_ok = values.str.match(_DATE)
+    for row in np.flatnonzero((parsed.isna() | ~shape_ok).to_numpy()):
+        v = values.iat[row]
+        if v == "":
+            reason = "missing: give the date as YYYY-MM-DD"
+        elif _DATE.match(v):
+            reason = "not a real calendar date"
+        else:
+            reason = "not a date in YYYY-MM-DD form"
+        out.add(row, "date", v, reason)
+    future = parsed > pd.Timestamp(today)
+    for row in np.flatnonzero(future.to_numpy(dtype=bool, na_value=False)):
+        out.add(row, "date", values.iat[row], f"in the future (today is {today.isoformat()})")
+    early = parsed < pd.Timestamp("1970-01-01")
+    for row in np.flatnonzero(early.to_numpy(dtype=bool, na_value=False)):
+        out.add(row, "date", values.iat[row], "before 1970: outside this dataset's scope")
+    return parsed.dt.normalize()
+
+
+def _check_lookup(values: pd.Series, name: str, lookup, out: _Collector) -> pd.Series:
+    uniques = values.unique()
+    resolved = {v: lookup.resolve(v) for v in uniques}
+    mapped = values.map(resolved)
+    for row in np.flatnonzero(mapped.isna().to_numpy()):
+        v = values.iat[row]
+        if v == "":
+            out.add(row, name, v, f"missing: one of {', '.join(lookup.canonical)}")
+            continue
+        hint = lookup.suggest(v)
+        reason = f"unknown {name}" + (f"; did you mean {hint!r}?" if hint else
+                                      f"; expected one of {', '.join(lookup.canonical)}")
+        out.add(row, name, v, reason)
+    return mapped
+
+
+def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
+                     out: _Collector) -> pd.Series:
+    """Resolve one district, or several separated by ';', each inside the row's province."""
+    def resolve(raw: str, province: str | None) -> tuple[str | None, str | None]:
+        if raw == "":
+            return None, "missing: name the district (see data/districts.csv)"
+        names = []
+        for part in split_list(raw, DISTRICT_SEP):
+            canon = ref.district_lookup.resolve(part)
+            if canon is None:
+                hint = ref.district_lookup.suggest(part)
+                return None, (f"unknown district {part!r}" +
+                              (f"; did you mean {hint!r}?" if hint else
+                               "; not in the gazetteer data/districts.csv"))
+            home = ref.districts.at[canon, "province"]
+            if province is not None and home != province:
+                return None, f"{canon} is in {home}, not in {province}"
+            if canon not in names:
+                names.append(canon)
+        return f"{DISTRICT_SEP} ".join(names), None
+
+    keys = pd.MultiIndex.from_arrays([values.astype(object),
+                                      provinces.astype(object).where(provinces.notna(), None)])
+    codes, uniques = pd.factorize(keys)
+    answers = [resolve(raw, None if pd.isna(prov) else prov) for raw, prov in uniques]
+    names = np.array([a[0] for a in answers], dtype=object)
+    for code in (i for i, a in enumerate(answers) if a[1]):
+        for row in np.flatnonzero(codes == code):
+            out.add(row, "district", values.iat[row], answers[code][1])
+    return pd.Series(names[codes], index=values.index, dtype=object)
+
+
+def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
+    numbers = pd.to_numeric(values.where(values != ""), errors="coerce")
+    for row in np.flatnonzero((numbers.isna() & (values != "")).to_numpy()):
+        out.add(row, name, values.iat[row], "not a number (leave blank when unknown)")
+    for row in np.flatnonzero((numbers < 0).fillna(False).to_numpy()):
+        out.add(row, name, values.iat[row], "negative: a count cannot be below zero")
+    frac = (numbers % 1 != 0) & numbers.notna() & np.isfinite(numbers)
+    for row in np.flatnonzero(frac.to_numpy()):
+        out.add(row, name, values.iat[row], "not a whole number")
+    for row in np.flatnonzero((~np.isfinite(numbers) & numbers.notna()).to_numpy()):
+        out.add(row, name, values.iat[row], "not a finite number")
+    huge = (numbers > MAX_COUNT) & np.isfinite(numbers)
+    for row in np.flatnonzero(huge.to_numpy()):
+        out.add(row, name, values.iat[row], f"implausibly large for one incident "
+                                            f"(over {MAX_COUNT:,})")
+    clean = numbers.where(np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 == 0)
+                          & (numbers <= MAX_COUNT))
+    return clean.astype("Float64").round().astype("Int64")
+
+
+def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.Series,
+                       ref: Reference, out: _Collector) -> tuple[pd.Series, pd.Series]:
+    lat = pd.to_numeric(lat_text.where(lat_text != ""), errors="coerce")
+    lon = pd.to_numeric(lon_text.where(lon_text != ""), errors="coerce")
+    min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
+    given = ((lat_text != "") | (lon_text != "")).to_numpy()
+    for row in np.flatnonzero(given):  # only rows that give a coordinate
+        a, b = lat_text.iat[row], lon_text.iat[row]
+        y, x = lat.iat[row], lon.iat[row]
+        if (a == "") != (b == ""):
+            out.add(row, "latitude" if a == "" else "longitude", "",
+                    "give both latitude and longitude, or neither")
+        elif np.isnan(y) or np.isnan(x):
+            out.add(row, "latitude" if np.isnan(y) else "longitude",
+                    a if np.isnan(y) else b, "not a number")
+        elif not (min_lat <= y <= max_lat and min_lon <= x <= max_lon):
+            out.add(row, "latitude", f"{a}, {b}", "outside Pakistan")
+        elif not pd.isna(provinces.iat[row]) and not ref.inside_province(provinces.iat[row], y, x):
+            out.note(out.lines[row], "latitude", f"{a}, {b}",
+                     f"outside the box of {provinces.iat[row]}'s populated places in "
+                     "data/provinces.csv: kept, but check the coordinate")
+    return lat.astype("Float64"), lon.astype("Float64")
+
+
+def _check_urls(values: pd.Series, texts: pd.Series, require_url: bool,
+                out: _Collector) -> None:
+    url = URL.pattern.strip("^$")
+    whole = rf"^{url}(?:\s*\|\s*{url})*$"
+    ok = values.str.fullmatch(whole, case=False).fillna(False).to_numpy(dtype=bool)
+    if not require_url:
+        ok = ok | ((values == "") & (texts != "")).to_numpy(dtype=bool)
+    needed = "a source URL" if require_url else "a source URL or a source_text"
+    for row in np.flatnonzero(~ok):  # explain only the rows that fail
+        cell = values.iat[row]
+        urls = split_list(cell)
+        if not urls:
+            out.add(row, "source_urls", cell, f"missing: every incident needs {needed}")
+            continue
+        bad = next((u for u in urls if not URL.match(u)), cell)
+        out.add(row, "source_urls", bad, "not an http(s) URL")

@@ -1,0 +1,56 @@
+"""Every component id of the page, in one place: layout, callbacks, tests and bench use these.
+
+The README lists them for automation. A chart's graph id comes from its registry entry
+(``charts.Chart.graph_id``).
+"""
+URL = "url"
+STATE = "view-state"  # the browser's store of the ViewState
+NOTICE = "url-notice"
+COVERAGE = "coverage"
+CHIPS = "chips"
+RESET = "reset"
+TABS = "view-tabs"
+COMPARE_RULE = "compare-rule"
+
+FILTER_DATE = "filter-date"
+FILTER_MIN_KILLED = "filter-min-killed"
+FILTER_PERIOD = "filter-period"
+# the multi-value filter controls: id -> Filters field
+FILTER_CONTROLS = {
+    "filter-province": "province",
+    "filter-district": "district",
+    "filter-group": "group",
+    "filter-attribution": "attribution",
+    "filter-target": "target_type",
+    "filter-attack": "attack_type",
+}
+FILTER_DISTRICT = "filter-district"
+
+KPIS = ("kpi-attacks", "kpi-killed", "kpi-injured", "kpi-unknown")
+
+
+def kpi_note(kpi: str) -> str:
+    return f"{kpi}-note"
+
+
+GRID = "grid-incidents"
+GRID_NOTE = "grid-note"
+PUBLISHED_GRID = "grid-published"
+
+EXPORT_BUTTON = "export-pack"
+EXPORT_STATUS = "export-status"
+EXPORT_DOWNLOAD = "download-pack"
+
+MODAL = "incident-modal"
+MODAL_TITLE = "incident-title"
+MODAL_BODY = "incident-detail"
+
+
+def chip(dim: str, value: str) -> dict:
+    """A chip's close button: removes one filter value."""
+    return {"type": "chip", "dim": dim, "value": value}
+
+
+def svg_button(chart: str) -> dict:
+    """A chart's 'Download SVG' button."""
+    return {"type": "svg", "chart": chart}

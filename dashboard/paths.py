@@ -1,0 +1,11 @@
+"""Where the project's files are, found once: every module that reads a shipped file asks here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+MAPPINGS_DIR = DATA_DIR / "mappings"
+DEFAULT_DATA = (DATA_DIR / "incidents.csv",)
+ASSETS = ROOT / "assets"
+TOPOJSON = ASSETS / "topojson"

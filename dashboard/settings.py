@@ -1,0 +1,66 @@
+"""One typed Settings object: what the environment and the command line set, read in one place.
+
+| variable | option | meaning | default |
+| --- | --- | --- | --- |
+| DASHBOARD_DATA | --data | data files, separated by ':' (os.pathsep) | data/incidents.csv |
+| DASHBOARD_FORMAT | --format | auto, canonical, imported, acled, gtd | auto |
+| DASHBOARD_DUPLICATES | --duplicates | keep, drop-later | keep |
+| DASHBOARD_MAX_FILE_MB | | largest data file read, in MB | 1024 |
+| | --host, --port, --debug | where `python -m dashboard` serves; Dash debug mode | 127.0.0.1, 8050, off |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .data.duplicates import DUPLICATES
+from .importers.convert import FORMATS
+from .paths import DEFAULT_DATA
+
+DEFAULT_MAX_FILE_MB = 1024  # a million-row CSV is about 250 MB
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: tuple[str, ...] = field(default_factory=lambda: tuple(str(p) for p in DEFAULT_DATA))
+    fmt: str = "auto"
+    duplicates: str = "keep"
+    max_file_mb: int = DEFAULT_MAX_FILE_MB
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+
+    def __post_init__(self):
+        for name, value, allowed in (("format", self.fmt, FORMATS),
+                                     ("duplicates", self.duplicates, DUPLICATES)):
+            if value not in allowed:
+                raise ValueError(f"{name} {value!r}: expected one of {', '.join(allowed)}")
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 2**20
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Settings from DASHBOARD_* variables (blank or unset: the default); `overrides`
+        (the command line's options) win over the environment."""
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str:
+            return env.get(name, "").strip()
+
+        values: dict[str, object] = {}
+        if get("DASHBOARD_DATA"):
+            values["data"] = tuple(p for p in get("DASHBOARD_DATA").split(os.pathsep) if p)
+        for key, name, allowed in (("fmt", "DASHBOARD_FORMAT", FORMATS),
+                                   ("duplicates", "DASHBOARD_DUPLICATES", DUPLICATES)):
+            if get(name) and get(name) not in allowed:
+                raise ValueError(f"{name}={get(name)!r}: expected one of {', '.join(allowed)}")
+            if get(name):
+                values[key] = get(name)
+        raw_mb = get("DASHBOARD_MAX_FILE_MB")
+        if raw_mb.isascii() and raw_mb.isdigit() and int(raw_mb) > 0:
+            values["max_file_mb"] = int(raw_mb)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
