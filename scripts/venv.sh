@@ -13,9 +13,7 @@ case "${1:-}" in
 esac
 PY="${PYTHON:-python3}"
 
-as_root() {  # run as root: directly, or through sudo where that exists
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi
-}
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 make_venv() {
   local out
@@ -46,10 +44,10 @@ else
   echo "Creating .venv with $("$PY" -c 'import sys; print(sys.executable)') ($("$PY" -V 2>&1))..."
   if ! make_venv; then
     # Debian and Ubuntu ship venv's pip apart, in python3-venv, not installed by default.
-    echo "$PY has no ensurepip: installing Debian's python3-venv (needs root or sudo)..."
-    if command -v apt-get >/dev/null 2>&1 \
-       && as_root apt-get update -qq \
-       && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null \
+    if command -v apt-get >/dev/null 2>&1 && { [ -z "$SUDO" ] || command -v sudo >/dev/null 2>&1; } \
+       && echo "$PY has no ensurepip: installing Debian's python3-venv${SUDO:+ with sudo}..." \
+       && $SUDO apt-get update -qq \
+       && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null \
        && make_venv; then
       :
     else
