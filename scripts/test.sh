@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need, then runs them all.
+# The one test command: makes or reuses .venv with what the tests need, then runs them all
+# with its Python (the tests' dashboard subprocesses run on sys.executable, so in .venv too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+bash scripts/venv.sh --dev
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   echo "Installing Debian chromium and chromium-driver for the browser tests..."
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
-exec python3 -m pytest -q "$@"
+exec .venv/bin/python -m pytest -q "$@"
