@@ -344,7 +344,7 @@ def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:
                   xaxis=_int_axis("Attacks", int(table[list(aggregate.FAMILIES)]
                                                  .to_numpy().max()) if len(table) else 1))
     heading = (f"Islamic State and Baloch separatist attacks by district, {where}, "
-               f"{_span_words(v)}: {overlap} districts hit by both")
+               f"{_span_words(aggregate.comparison_view(v))}: {overlap} districts hit by both")
     return _figure(traces, layout, v, "group comparison by district", base_url,
                    None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
 

@@ -7,8 +7,8 @@ import pytest
 from dashboard import aggregate, figures
 from dashboard.aggregate import View
 from dashboard.callbacks.controller import next_state
-from dashboard.charts import BY_NAME
 from dashboard.filters import Display, Filters, ViewState
+from tests import app_view, oracle
 
 IS, BALOCH = ["IS-K", "ISPP"], ["BLA", "BLF", "BRA", "BRAS"]
 
@@ -133,15 +133,35 @@ def test_views_keep_url_state(ds):
     assert ViewState.from_query(s.to_query(), ds.reference, {})[0] == s
 
 
+RULE_ON = ("Both sides: only attacks with at least 5 killed (the Baloch collection holds only "
+           "major attacks); the group filter does not apply")
+
+
 @pytest.mark.parametrize("name", ["compare_districts", "compare_years", "published",
                                   "target_share", "human_targets"])
 def test_analyst_figures_say_their_rule_and_scope(ds, name):
-    fig = BY_NAME[name].figure(View(ds, Filters(group=("IS-K",))))
-    sub = fig.layout.title.subtitle.text
-    if name.startswith("compare"):
-        assert "at least 5 killed" in sub and "group filter does not apply" in sub
-    if name == "published":
-        assert "attribution claimed + attributed + disputed" in sub
+    """Every analyst chart says its filters, and the rule or definition it applies."""
+    fig = app_view.figures_for(ds, "group=IS-K", [name])[name]
+    heading, sub = fig.layout.title.text, fig.layout.title.subtitle.text
+    span = oracle.span(oracle.parse("group=IS-K"))
+    expected = {
+        "compare_districts": (None, f"Filters: Group: IS-K<br>{RULE_ON}"),
+        "compare_years": ("<b>Islamic State and Baloch separatist attacks and killed per year, "
+                          "Pakistan</b>", f"Filters: Group: IS-K<br>{RULE_ON}"),
+        "published": ("<b>Published IS-K figures beside this dataset's sourced incidents</b>",
+                      "Filters: Group: IS-K<br>Dataset side: attribution claimed + attributed "
+                      "+ disputed; only the attribution filter applies; percentages are "
+                      "coverage"),
+        "target_share": (f"<b>IS-K target types per year (share), Pakistan, {span}</b>",
+                         "Filters: Group: IS-K"),
+        "human_targets": (f"<b>IS-K human targets ranked, Pakistan, {span}</b>",
+                          "Filters: Group: IS-K"),
+    }[name]
+    if expected[0] is not None:
+        assert heading == expected[0]
+    else:
+        assert heading.startswith("<b>Islamic State and Baloch separatist attacks by district")
+    assert sub == expected[1]
 
 
 def test_published_table_row_drills_into_its_scope(ds):

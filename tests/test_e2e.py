@@ -98,6 +98,20 @@ def expect_query(page, expected: dict[str, list[str]]) -> None:
     assert query(page.url) == expected
 
 
+def expect_query_has(page, expected: dict[str, list[str]]) -> None:
+    """Wait until the URL's query holds these keys with these values, then assert it (a URL
+    is read only after the wait)."""
+    def holds(url: str) -> bool:
+        q = query(url)
+        return all(q.get(k) == v for k, v in expected.items())
+    try:
+        page.wait_for_url(holds, timeout=SETTLE_MS)
+    except PlaywrightTimeout:
+        pass  # the assert below reports the URL actually shown
+    q = query(page.url)
+    assert {k: q.get(k) for k in expected} == expected
+
+
 def nearest_bar(page, gid: str, category: str) -> dict:
     """Centre of the non-empty bar nearest to the row whose y tick reads `category`."""
     centre = page.evaluate(
@@ -165,7 +179,7 @@ def test_click_district_bar_filters_everything(page, incidents):
     click_bar(page, "graph-district", "Mastung")
     expect_kpis(page, mastung)
     expect(page.locator("#grid-note")).to_have_text(f"{n} incidents in view.")
-    assert query(page.url).get("district") == ["Mastung"]
+    expect_query(page, {"district": ["Mastung"]})
     wait_plot_sum(page, "graph-target", "x", n)
     wait_plot_sum(page, "graph-timeline", "y", mastung["killed"].sum(), trace="Killed")
     wait_plot_sum(page, "graph-timeline", "y", mastung["injured"].sum(), trace="Injured")
@@ -176,7 +190,7 @@ def test_click_district_bar_filters_everything(page, incidents):
 
     click_bar(page, "graph-district", "Mastung")  # the same bar again clears the filter
     expect_kpis(page, incidents)
-    assert "district" not in query(page.url)
+    expect_query(page, {})
 
 
 def test_permalink_round_trips(page, incidents):
@@ -376,11 +390,15 @@ def test_group_comparison_view_cross_filters(page, incidents):
     click_bar(page, "graph-compare-districts", "Quetta (both)", "Quetta")
     quetta = in_districts(incidents, "Quetta")
     expect_kpis(page, quetta)
-    assert query(page.url)["district"] == ["Quetta"] and query(page.url)["view"] == ["compare"]
+    expect_query(page, {"district": ["Quetta"], "view": ["compare"]})
+    # the rule note is in the subtitle: wait on that element, the one the switch changes
+    note = page.locator("#graph-compare-districts .gtitle-subtitle")
+    expect(note).to_contain_text("at least 5 killed", timeout=SETTLE_MS)
     page.locator("#compare-rule").click()  # drop the common rule: more IS attacks count
-    expect(page.locator("#graph-compare-districts .gtitle")).not_to_contain_text(
-        "at least 5 killed", timeout=SETTLE_MS)
-    assert query(page.url).get("rule") == ["off"]
+    expect(note).to_contain_text("No common rule", timeout=SETTLE_MS)
+    expect(note).not_to_contain_text("at least 5 killed")
+    expect(page).to_have_url(re.compile(r"[?&]rule=off(&|$)"), timeout=SETTLE_MS)
+    expect_query(page, {"district": ["Quetta"], "view": ["compare"], "rule": ["off"]})
 
 
 def test_published_view_drills_into_its_incidents(page, incidents):
@@ -391,8 +409,8 @@ def test_published_view_drills_into_its_incidents(page, incidents):
     view = view[view["group"].isin(["IS-K", "ISPP"])
                 & view["date"].between("2016-01-01", "2025-06-01")]
     expect_kpis(page, view)
-    q = query(page.url)
-    assert q["district"] == ["Mastung"] and q["group"] == ["IS-K,ISPP"]
+    expect_query_has(page, {"district": ["Mastung"], "group": ["IS-K,ISPP"],
+                            "view": ["published"]})
     expect(page.locator("#grid-note")).to_have_text(f"{len(view)} incidents in view.")
 
 
@@ -402,7 +420,7 @@ def test_target_trends_view_cross_filters(page, incidents):
     click_bar(page, "graph-human-targets", "Political", "Political")
     view = incidents[(incidents["group"] == "IS-K") & (incidents["target_type"] == "Political")]
     expect_kpis(page, view)
-    assert query(page.url)["target"] == ["Political"]
+    expect_query(page, {"group": ["IS-K"], "target": ["Political"], "view": ["targets"]})
 
 
 def test_tabs_switch_views_and_keep_the_url(page):

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dashboard.data.loading import load_files  # noqa: E402
 from dashboard.reference import (  # noqa: E402
     PAKISTAN_BOUNDS, VOCAB_FIELDS, load_reference, split_list,
 )
@@ -39,62 +40,64 @@ def _key(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
-def check_coordinates(districts_df: pd.DataFrame, provinces_df: pd.DataFrame) -> list[str]:
-    """One message per district whose coordinate is outside Pakistan or its province's box.
-
-    Districts without coordinates are skipped; half a coordinate is a problem.
-    """
-    min_lat, max_lat, min_lon, max_lon = PAKISTAN
-    boxes = {r["province"]: tuple(float(r[c]) for c in ("min_lat", "max_lat", "min_lon", "max_lon"))
-             for _, r in provinces_df.iterrows()}
-    problems = []
-    for _, row in districts_df.iterrows():
-        lat_text, lon_text = str(row["latitude"]).strip(), str(row["longitude"]).strip()
-        name = row["district"]
-        if lat_text in ("", "nan") and lon_text in ("", "nan"):
-            continue
-        try:
-            lat, lon = float(lat_text), float(lon_text)
-        except ValueError:
-            problems.append(f"{name}: coordinate {lat_text!r}, {lon_text!r} is not a number")
-            continue
-        if not (min_lat <= lat <= max_lat and min_lon <= lon <= max_lon):
-            problems.append(f"{name}: {lat}, {lon} is outside Pakistan")
-            continue
-        box = boxes.get(row["province"])
-        if box is None:
-            problems.append(f"{name}: province {row['province']!r} has no box")
-        elif not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
-            problems.append(f"{name}: {lat}, {lon} is outside the box of {row['province']}")
-    return problems
+def boxes(provinces_df: pd.DataFrame) -> dict[str, tuple[float, ...]]:
+    return {r["province"]: tuple(float(r[c]) for c in ("min_lat", "max_lat", "min_lon", "max_lon"))
+            for _, r in provinces_df.iterrows()}
 
 
-# --------------------------------------------------------------------------- check_coordinates
-def test_check_coordinates_passes_shipped_gazetteer(districts, provinces):
-    assert check_coordinates(districts, provinces) == []
+def incident_file(tmp_path: Path, coordinates: list[tuple[str, str, str, str]]) -> Path:
+    """An incidents file of valid rows (the first shipped row), one per (province, district,
+    latitude, longitude): the loader checks each coordinate as the app does."""
+    with open(DATA / "incidents.csv", newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header, template = reader.fieldnames, next(reader)
+    path = tmp_path / "coords.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, header)
+        writer.writeheader()
+        for i, (province, district, lat, lon) in enumerate(coordinates):
+            writer.writerow({**template, "incident_id": f"COORD-{i}", "province": province,
+                             "district": district, "latitude": lat, "longitude": lon})
+    return path
 
 
-def test_check_coordinates_catches_point_outside_pakistan(districts, provinces):
-    bad = districts.copy()
-    i = bad.index[bad["district"] == "Quetta"][0]
-    bad.loc[i, ["latitude", "longitude"]] = ["38.5", "67.0"]  # north of Pakistan
-    problems = check_coordinates(bad, provinces)
-    assert problems == ["Quetta: 38.5, 67.0 is outside Pakistan"]
+def coordinate_problems(result) -> list[str]:
+    return [f"{p.line}: {'' if p.rejects_row else 'note: '}{p.reason}" for p in result.problems
+            if p.field in ("latitude", "longitude")]
 
 
-def test_check_coordinates_catches_point_outside_province_box(districts, provinces):
-    bad = districts.copy()
-    i = bad.index[bad["district"] == "Quetta"][0]
-    bad.loc[i, ["latitude", "longitude"]] = ["34.008", "71.5785"]  # Peshawar's coordinate
-    problems = check_coordinates(bad, provinces)
-    assert problems == ["Quetta: 34.008, 71.5785 is outside the box of Balochistan"]
+# --------------------------------------------------------------------------- coordinates
+# The loader's coordinate checks (dashboard/data.py, the app's real code path) on the
+# gazetteer's own coordinates, given as incidents' coordinates.
+def test_every_gazetteer_coordinate_passes_the_loaders_checks(districts, tmp_path):
+    located = districts[districts["latitude"] != ""]
+    rows = [(r["province"], r["district"], r["latitude"], r["longitude"])
+            for _, r in located.iterrows()]
+    result = load_files([incident_file(tmp_path, rows)])
+    assert result.accepted == len(rows) == 90
+    assert coordinate_problems(result) == []
 
 
-def test_check_coordinates_catches_half_coordinate(districts, provinces):
-    bad = districts.copy()
-    i = bad.index[bad["district"] == "Quetta"][0]
-    bad.loc[i, "longitude"] = ""
-    assert len(check_coordinates(bad, provinces)) == 1
+def test_loader_rejects_a_point_outside_pakistan(districts, tmp_path):
+    result = load_files([incident_file(tmp_path, [("Balochistan", "Quetta", "38.5", "67.0")])])
+    assert result.rejected == 1 and coordinate_problems(result) == ["2: outside Pakistan"]
+
+
+def test_loader_notes_a_gazetteer_point_outside_the_province_box(districts, tmp_path):
+    peshawar = districts.set_index("district").loc["Peshawar"]
+    result = load_files([incident_file(tmp_path, [
+        ("Balochistan", "Quetta", peshawar["latitude"], peshawar["longitude"])])])
+    assert result.accepted == 1
+    (note,) = coordinate_problems(result)
+    assert note.startswith("2: note: outside the box of Balochistan")
+
+
+def test_loader_rejects_half_a_coordinate(districts, tmp_path):
+    quetta = districts.set_index("district").loc["Quetta"]
+    result = load_files([incident_file(tmp_path, [
+        ("Balochistan", "Quetta", quetta["latitude"], "")])])
+    assert result.rejected == 1
+    assert coordinate_problems(result) == ["2: give both latitude and longitude, or neither"]
 
 
 def test_pakistan_bounds_agree_with_loader():
@@ -147,12 +150,18 @@ def test_karachi_not_stated_row(districts):
 
 
 def test_coordinates_inside_pakistan_and_province(districts, provinces):
+    """The data file itself: every coordinate inside Pakistan and its province's box."""
     with_coords = districts[districts["latitude"] != ""]
     assert len(with_coords) == 90
     lat = with_coords["latitude"].astype(float)
     lon = with_coords["longitude"].astype(float)
     assert lat.between(23.5, 37.2).all() and lon.between(60.8, 77.9).all()
-    assert check_coordinates(with_coords, provinces) == []
+    box = boxes(provinces)
+    outside = [r["district"] for _, r in with_coords.iterrows()
+               if not (box[r["province"]][0] <= float(r["latitude"]) <= box[r["province"]][1]
+                       and box[r["province"]][2] <= float(r["longitude"])
+                       <= box[r["province"]][3])]
+    assert outside == []
 
 
 def test_coordinates_given_in_pairs(districts):

@@ -1,0 +1,423 @@
+"""An independent reference for every number a view shows (issue 10).
+
+Written from the data files and the rules documented in README.md ("Using it", "Permalinks")
+and data/README.md, with plain `csv`/pandas. It imports nothing from `dashboard/` and shares no
+code with it: the tests compare the app against these answers, never against the app's own
+functions.
+
+A view is a plain dict parsed from a permalink query string (`parse`), with the URL's keys:
+`from`, `to` (ISO date strings, inclusive), `province`, `district`, `group`, `attribution`,
+`target`, `attack` (lists of canonical values), `min_killed` (int or None), `period`, `view`,
+`rule` (bool). Readable over clever: 126 rows need no speed.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+MULTI_KEYS = ("province", "district", "group", "attribution", "target", "attack")
+COLUMN_OF = {"province": "province", "group": "group", "attribution": "attribution",
+             "target": "target_type", "attack": "attack_type"}
+ATTRIBUTIONS = ("claimed", "attributed", "disputed")
+FAMILIES = ("Islamic State", "Baloch separatist")  # README: IS (IS-K, ISPP) vs Baloch groups
+COMMON_RULE = 5  # README: "one common rule (at least 5 killed)"
+
+
+def _rows(name: str) -> list[dict]:
+    with open(DATA / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _key(text: str) -> str:
+    """data/README.md: values are matched without regard to case or spacing."""
+    return " ".join(str(text).lower().split())
+
+
+def _split(cell: str, sep: str) -> list[str]:
+    return [p.strip() for p in cell.split(sep) if p.strip()]
+
+
+# ---------------------------------------------------------------------- the data files
+RAW = _rows("incidents.csv")
+RAW_COLUMNS = list(RAW[0])
+GAZETTEER = {r["district"]: r for r in _rows("districts.csv")}
+PROVINCES = {r["province"]: r for r in _rows("provinces.csv")}
+VOCAB = _rows("vocabularies.csv")
+PUBLISHED = _rows("published_figures.csv")
+FAMILY = {r["value"]: r["family"] for r in VOCAB if r["field"] == "group"}
+HUMAN_TARGETS = {r["value"] for r in VOCAB if r["field"] == "target_type"
+                 and r["human_target"] == "yes"}
+
+
+def _number(text: str) -> float:
+    """Blank means unknown, never zero."""
+    return float(text) if text.strip() != "" else float("nan")
+
+
+INCIDENTS = pd.DataFrame({
+    "incident_id": [r["incident_id"] for r in RAW],
+    "day": [r["date"][:10] for r in RAW],
+    "province": [r["province"] for r in RAW],
+    "districts": [_split(r["district"], ";") for r in RAW],
+    "group": [r["group"] for r in RAW],
+    "attribution": [r["attribution"] for r in RAW],
+    "target_type": [r["target_type"] for r in RAW],
+    "attack_type": [r["attack_type"] for r in RAW],
+    "killed": [_number(r["killed"]) for r in RAW],
+    "injured": [_number(r["injured"]) for r in RAW],
+    "collection": [r["collection"] for r in RAW],
+})
+INCIDENTS["year"] = INCIDENTS["day"].str[:4].astype(int)
+INCIDENTS["month"] = INCIDENTS["day"].str[:7]
+# "ties go to the first in the data's group order": the groups present, in name order
+GROUPS = sorted(set(INCIDENTS["group"]))
+TARGETS = sorted(set(INCIDENTS["target_type"]))
+
+
+def _lookup(pairs) -> dict[str, str]:
+    out = {}
+    for value, aliases in pairs:
+        for spelling in [value, *_split(aliases, "|")]:
+            out.setdefault(_key(spelling), value)
+    return out
+
+
+LOOKUP = {
+    "province": _lookup((p, r["aliases"]) for p, r in PROVINCES.items()),
+    "district": _lookup((d, r["aliases"]) for d, r in GAZETTEER.items()),
+    **{key: _lookup((r["value"], r["aliases"]) for r in VOCAB if r["field"] == field)
+       for key, field in (("group", "group"), ("attribution", "attribution"),
+                          ("target", "target_type"), ("attack", "attack_type"))},
+}
+
+
+# ---------------------------------------------------------------------- permalinks
+def empty_view() -> dict:
+    return {"from": None, "to": None, **{k: [] for k in MULTI_KEYS}, "min_killed": None,
+            "period": "year", "view": "overview", "rule": True}
+
+
+def parse(query: str) -> dict:
+    """The README's permalink table, for well-formed queries (the first of a repeated key
+    counts; unknown keys and values are ignored)."""
+    view, seen = empty_view(), set()
+    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in ("from", "to") and len(value) == 10:
+            view[key] = value
+        elif key in MULTI_KEYS:
+            for part in _split(value, ","):
+                canon = LOOKUP[key].get(_key(part))
+                if canon and canon not in view[key]:
+                    view[key].append(canon)
+        elif key == "min_killed" and value.isdigit():
+            view["min_killed"] = int(value) or None
+        elif key == "period" and value in ("year", "month"):
+            view["period"] = value
+        elif key == "view" and value in ("overview", "compare", "published", "targets"):
+            view["view"] = value
+        elif key == "rule" and value in ("on", "off"):
+            view["rule"] = value == "on"
+    if view["from"] and view["to"] and view["from"] > view["to"]:
+        view["from"] = view["to"] = None
+    return view
+
+
+# ---------------------------------------------------------------------- selection
+def select(view: dict, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The incidents of a view; `ignore` names dimensions left out ('date', 'district',
+    'target', ...), as a chart ignores its own dimension."""
+    df = INCIDENTS
+    keep = pd.Series(True, index=df.index)
+    if "date" not in ignore:
+        if view["from"]:
+            keep &= df["day"] >= view["from"]
+        if view["to"]:
+            keep &= df["day"] <= view["to"]  # inclusive
+    for key, column in COLUMN_OF.items():
+        if view[key] and key not in ignore:
+            keep &= df[column].isin(view[key])
+    if view["district"] and "district" not in ignore:
+        chosen = set(view["district"])
+        keep &= df["districts"].map(lambda parts: bool(chosen & set(parts)))
+    if view["min_killed"] and "min_killed" not in ignore:
+        keep &= df["killed"] >= view["min_killed"]  # unknown killed (NaN) drops out
+    return df[keep]
+
+
+def ids(view: dict) -> set[str]:
+    return set(select(view)["incident_id"])
+
+
+def _known_sum(values: pd.Series) -> int:
+    return int(values.fillna(0).sum())
+
+
+# ---------------------------------------------------------------------- numbers
+def kpis(view: dict) -> dict:
+    sel = select(view)
+    unknown_k, unknown_i = sel["killed"].isna(), sel["injured"].isna()
+    return dict(attacks=len(sel), killed=_known_sum(sel["killed"]),
+                injured=_known_sum(sel["injured"]), unknown_killed=int(unknown_k.sum()),
+                unknown_injured=int(unknown_i.sum()),
+                unknown_any=int((unknown_k | unknown_i).sum()))
+
+
+def kpi_texts(view: dict) -> dict:
+    """What the page shows under the README's ids (and the notes beside them)."""
+    k = kpis(view)
+
+    def note(n, what):
+        return f"+ {n} attacks with {what} unknown" if n else "known figures"
+
+    return {"kpi-attacks": f"{k['attacks']:,}", "kpi-killed": f"{k['killed']:,}",
+            "kpi-injured": f"{k['injured']:,}", "kpi-unknown": f"{k['unknown_any']:,}",
+            "kpi-killed-note": note(k["unknown_killed"], "killed"),
+            "kpi-injured-note": note(k["unknown_injured"], "injured")}
+
+
+def in_view(view: dict) -> int:
+    """The footers' 'N incidents in view'."""
+    return len(select(view))
+
+
+def _most_first(table: pd.DataFrame) -> pd.DataFrame:
+    """Sorted most attacks first, then by name."""
+    if table.empty:
+        return table
+    order = sorted(table.index, key=lambda name: (-int(table.loc[name].sum()), name))
+    return table.loc[order]
+
+
+def _count_table(pairs: list[tuple[str, str]], columns: list[str], name: str) -> pd.DataFrame:
+    table = pd.DataFrame(0, index=pd.Index(sorted({r for r, _ in pairs}), name=name),
+                         columns=columns)
+    for row, col in pairs:
+        table.loc[row, col] += 1
+    return table
+
+
+def districts(view: dict) -> pd.DataFrame:
+    """District chart: attacks per district (rows) and group (columns), ignoring the district
+    filter; an attack in several districts counts once in each. With provinces selected,
+    every gazetteer district of them is listed, zeros included."""
+    sel = select(view, ignore=("district",))
+    pairs = [(d, g) for parts, g in zip(sel["districts"], sel["group"]) for d in parts]
+    table = _count_table(pairs, GROUPS, "district")
+    if view["province"]:
+        listed = [d for d, r in GAZETTEER.items() if r["province"] in view["province"]]
+        table = table.reindex(sorted(set(table.index) | set(listed)), fill_value=0)
+    else:
+        table = table[table.sum(axis=1) > 0]
+    return _most_first(table)
+
+
+def targets(view: dict) -> pd.DataFrame:
+    """Target chart: attacks per target type and group, ignoring the target filter."""
+    sel = select(view, ignore=("target",))
+    table = _count_table(list(zip(sel["target_type"], sel["group"])), GROUPS, "target_type")
+    return _most_first(table)
+
+
+def periods(view: dict) -> list[str]:
+    """Timeline slots (first days, YYYY-MM-DD) from the first to the last matching incident,
+    ignoring the date filter."""
+    sel = select(view, ignore=("date",))
+    if sel.empty:
+        return []
+    if view["period"] == "year":
+        return [f"{y}-01-01" for y in range(sel["year"].min(), sel["year"].max() + 1)]
+    return [f"{p:%Y-%m-01}" for p in pd.period_range(sel["month"].min(), sel["month"].max(),
+                                                     freq="M")]
+
+
+def timeline(view: dict) -> pd.DataFrame:
+    """Per year or month: attacks, known killed and injured, and how many attacks had each
+    unknown. Ignores the date filter (it shows the span to select from)."""
+    sel = select(view, ignore=("date",))
+    slot = (sel["year"].astype(str) + "-01-01") if view["period"] == "year" \
+        else (sel["month"] + "-01")
+    out = []
+    for first in periods(view):
+        part = sel[slot == first]
+        out.append(dict(period=first, attacks=len(part), killed=_known_sum(part["killed"]),
+                        injured=_known_sum(part["injured"]),
+                        unknown_killed=int(part["killed"].isna().sum()),
+                        unknown_injured=int(part["injured"].isna().sum())))
+    return pd.DataFrame(out, columns=["period", "attacks", "killed", "injured",
+                                      "unknown_killed", "unknown_injured"])
+
+
+def map_points(view: dict) -> tuple[list[dict], list[tuple[str, int]]]:
+    """One bubble per district with attacks (district chart's counts): its total, its main
+    group (most attacks there; ties to the first in the data's group order), the hover's
+    breakdown and the gazetteer's coordinate. Also (district, attacks) without coordinates."""
+    located, unplaced = [], []
+    for district, row in districts(view).iterrows():
+        total = int(row.sum())
+        if not total:
+            continue
+        best = max(row)
+        main = next(g for g in GROUPS if row[g] == best)
+        breakdown = ", ".join(f"{g} {int(row[g])}" for g in GROUPS if row[g] > 0)
+        gaz = GAZETTEER[district]
+        if gaz["latitude"] == "":
+            unplaced.append((district, total))
+        else:
+            located.append(dict(district=district, attacks=total, main_group=main,
+                                breakdown=breakdown, lat=float(gaz["latitude"]),
+                                lon=float(gaz["longitude"])))
+    return located, unplaced
+
+
+# ---------------------------------------------------------------------- analyst views
+def comparison_filters(view: dict) -> dict:
+    """The comparison's own view: the group filter does not apply; the common rule (at least
+    5 killed, or the stricter minimum) unless rule=off."""
+    cv = dict(view, group=[])
+    if view["rule"]:
+        cv["min_killed"] = max(view["min_killed"] or 0, COMMON_RULE)
+    return cv
+
+
+def _with_family(sel: pd.DataFrame) -> pd.DataFrame:
+    sel = sel.assign(family=sel["group"].map(FAMILY))
+    return sel[sel["family"].isin(FAMILIES)]
+
+
+def compare_districts(view: dict) -> pd.DataFrame:
+    """Attacks per district and family (ignoring the district filter), most first; 'both'
+    marks districts attacked by both sides."""
+    sel = _with_family(select(comparison_filters(view), ignore=("district",)))
+    pairs = [(d, fam) for parts, fam in zip(sel["districts"], sel["family"]) for d in parts]
+    table = _most_first(_count_table(pairs, list(FAMILIES), "district"))
+    table["both"] = (table[list(FAMILIES)] > 0).all(axis=1)
+    return table
+
+
+def compare_years(view: dict) -> pd.DataFrame:
+    """Attacks and known killed per year and family (ignoring the date filter), every year
+    from the first to the last, zeros included."""
+    sel = _with_family(select(comparison_filters(view), ignore=("date",)))
+    out = []
+    if len(sel):
+        for year in range(sel["year"].min(), sel["year"].max() + 1):
+            for fam in FAMILIES:
+                part = sel[(sel["year"] == year) & (sel["family"] == fam)]
+                out.append(dict(year=year, family=fam, attacks=len(part),
+                                killed=_known_sum(part["killed"])))
+    return pd.DataFrame(out, columns=["year", "family", "attacks", "killed"])
+
+
+def published(view: dict) -> list[dict]:
+    """Each published figure beside the dataset's count for its scope. The dataset side
+    uses the attribution filter (all three attributions when none is selected)."""
+    attribution = view["attribution"] or list(ATTRIBUTIONS)
+    out = []
+    for fig in PUBLISHED:
+        scope = dict(empty_view(), group=_split(fig["groups"], "|"),
+                     province=[fig["province"]], attribution=attribution,
+                     district=[fig["district"]] if fig["district"] else [],
+                     target=_split(fig["target_types"], "|"),
+                     **{"from": fig["date_from"] or None, "to": fig["date_to"] or None})
+        k = kpis(scope)
+        value = k[fig["measure"]]
+        unknown = {"attacks": 0, "killed": k["unknown_killed"],
+                   "injured": k["unknown_injured"]}[fig["measure"]]
+        out.append(dict(figure_id=fig["figure_id"], scope=fig["scope"],
+                        measure=fig["measure"], published=int(fig["value"]), dataset=value,
+                        unknown=unknown, coverage=round(value / int(fig["value"]), 2),
+                        definition=" + ".join(attribution), citation=fig["citation"],
+                        scope_view=scope))
+    return out
+
+
+def target_shares(view: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shares 0-1, counts): per year (rows, every year of the span) and target type
+    (columns with any attack), ignoring the target filter."""
+    sel = select(view, ignore=("target",))
+    if sel.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    years = range(sel["year"].min(), sel["year"].max() + 1)
+    counts = pd.DataFrame(0, index=list(years), columns=TARGETS)
+    for year, target in zip(sel["year"], sel["target_type"]):
+        counts.loc[year, target] += 1
+    counts = counts.loc[:, counts.sum(axis=0) > 0]
+    totals = counts.sum(axis=1)
+    shares = counts.div(totals.where(totals > 0), axis=0).fillna(0.0)  # empty year: 0
+    return shares, counts
+
+
+def human_targets(view: dict) -> list[tuple[str, int, int]]:
+    """(target type, attacks, known killed) for the human targets (vocabularies.csv
+    human_target=yes) with attacks, most attacks first, then most killed, then by name;
+    ignoring the target filter."""
+    sel = select(view, ignore=("target",))
+    out = []
+    for target, part in sel.groupby("target_type"):
+        if target in HUMAN_TARGETS:
+            out.append((target, len(part), _known_sum(part["killed"])))
+    return sorted(out, key=lambda t: (-t[1], -t[2], t[0]))
+
+
+# ---------------------------------------------------------------------- words
+def span(view: dict, ignore_group: bool = False) -> str:
+    """The years a view covers: the date filter's, else those of its incidents."""
+    years = select(dict(view, group=[]) if ignore_group else view, ignore=("date",))["year"]
+    lo = int(view["from"][:4]) if view["from"] else (int(years.min()) if len(years) else None)
+    hi = int(view["to"][:4]) if view["to"] else (int(years.max()) if len(years) else None)
+    if lo is None:
+        return ""
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def title(view: dict, what: str) -> str:
+    """E.g. 'IS-K attacks by district, Balochistan, 2016-2025'; a chart by district names the
+    provinces (it lists their districts), the others the selected districts."""
+    if view["district"] and "by district" not in what:
+        where = ", ".join(view["district"])
+    else:
+        where = ", ".join(view["province"]) or "Pakistan"
+    parts = ", ".join(p for p in (where, span(view)) if p)
+    if view["group"]:
+        return f"{', '.join(view['group'])} {what}, {parts}"
+    return f"{what[0].upper()}{what[1:]}, all groups, {parts}"
+
+
+# ---------------------------------------------------------------------- the pack's CSV
+def pack_rows(view: dict) -> list[dict]:
+    """The pack's incidents.csv: the view's rows as in data/incidents.csv, newest first
+    (then by id)."""
+    chosen = ids(view)
+    rows = [r for r in RAW if r["incident_id"] in chosen]
+    rows.sort(key=lambda r: r["incident_id"])
+    rows.sort(key=lambda r: r["date"], reverse=True)
+    return rows
+
+
+def subtitle(view: dict) -> str:
+    """The charts' subtitle: every active filter in plain words."""
+    words = []
+    if view["from"] or view["to"]:
+        words.append(f"{view['from'] or 'start'} to {view['to'] or 'latest'}")
+    for key, label in (("province", "Province"), ("district", "District"), ("group", "Group"),
+                       ("attribution", "Attribution"), ("target", "Target"),
+                       ("attack", "Attack")):
+        words += [f"{label}: {v}" for v in view[key]]
+    if view["min_killed"]:
+        words.append(f"At least {view['min_killed']} killed")
+    if view["period"] == "month":
+        words.append("per month")
+    return "Filters: " + "; ".join(words) if words else "Filters: none (all incidents)"
+
+
+AS_OF = max(INCIDENTS["day"])  # the footers' "data to"
+COLLECTIONS = sorted(set(INCIDENTS["collection"]))
