@@ -1,4 +1,9 @@
-"""Shared fixtures: the shipped dataset, and a live server for browser tests."""
+"""Shared fixtures: the shipped dataset, the app in process, a live server and a browser.
+
+Tests are arranged by kind, each folder with its marker: tests/unit (`unit`: no server),
+tests/http (`http`: callbacks over Dash's HTTP API, the command line, the pack), tests/e2e
+(`browser`: the real app in headless Chromium). `pytest -m unit` runs the fast ones alone.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +17,16 @@ CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+KINDS = {"unit": "unit", "http": "http", "e2e": "browser"}  # folder -> marker
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        folder = Path(str(item.path)).parent.name
+        if folder in KINDS:
+            item.add_marker(getattr(pytest.mark, KINDS[folder]))
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS_CSV = ROOT / "data" / "incidents.csv"
 DISTRICTS_CSV = ROOT / "data" / "districts.csv"
 GRAPHS = ("graph-district", "graph-target", "graph-timeline", "graph-map")

@@ -1,7 +1,7 @@
 """Security in the browser (issue 7): a hostile data file stays inert, and the CSP holds.
 
 - A canonical CSV whose text fields and source URLs carry script, event-handler, javascript:
-  and data: payloads (tests/test_security.py: write_hostile_csv) is served by the real app and
+  and data: payloads (tests/http/test_security.py: write_hostile_csv) is served by the real app and
   opened in Debian's chromium: no script runs, no dialog opens, the text shows literally, and
   every link is http(s). Run twice: with the page's CSP, and with the CSP bypassed, so the
   escaping itself is tested and not only the CSP behind it.
@@ -24,9 +24,9 @@ import requests
 from playwright.sync_api import expect
 
 from harness.servers import start_server
-from tests.test_security import HOSTILE_TEXT, write_hostile_csv
+from tests.http.test_security import HOSTILE_TEXT, write_hostile_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETTLE_MS = 20_000
 GRAPHS = ("graph-district", "graph-target", "graph-timeline", "graph-map")
 VIOLATIONS = """

@@ -25,7 +25,7 @@ from dashboard.data.duplicates import find_duplicates
 from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 ACLED = FIXTURES / "acled_sample.csv"
 GTD = FIXTURES / "gtd_sample.csv"

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from harness.servers import start_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACLED = "tests/fixtures/acled_sample.csv"
 PROVINCES = {"Balochistan", "Khyber Pakhtunkhwa", "Sindh", "Islamabad Capital Territory"}
 SETTLE_MS = 15_000

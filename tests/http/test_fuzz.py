@@ -39,7 +39,7 @@ from dashboard.data.schema import COLUMNS
 from dashboard.filters import MULTI, PERIODS, Display, Filters, ViewState
 from tests import app_view, oracle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "data" / "incidents.csv"
 CONTROL, RENDER, TABLE = "view-state.data", "kpi-attacks.children", "grid-incidents.rowData"
 NO_MATCH = "No incident matches"

@@ -1,7 +1,7 @@
 """Security (issue 7), unit level: inert row text, URL validation, headers, no debug, file size.
 
 The browser half (hostile file rendered in chromium, CSP active while charts draw and click) is
-tests/test_e2e_security.py; it builds its file with `write_hostile_csv` from here.
+tests/e2e/test_e2e_security.py; it builds its file with `write_hostile_csv` from here.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from dashboard.data.loading import load_files
 from dashboard.filters import ViewState
 from harness.dash_http import flask_callbacks
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "data" / "incidents.csv"
 
 # --------------------------------------------------------------------------- the hostile file
