@@ -409,7 +409,8 @@ def target_share_figure(v: View, base_url: str = "") -> go.Figure:
     traces = []
     if len(shares):
         counts = shares.attrs["counts"]
-        order = counts.sum(axis=0).sort_values(ascending=False).index
+        totals = counts.sum(axis=0)
+        order = sorted(totals.index, key=lambda t: (-totals[t], str(t)))  # ties by name
         for i, target in enumerate(order):
             traces.append(dict(
                 type="bar", name=str(target), x=shares.index.tolist(),

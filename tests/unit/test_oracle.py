@@ -241,9 +241,8 @@ def check_published(fig, view):
 def check_target_share(fig, view):
     shares, counts = oracle.target_shares(view)
     names = [t.name for t in fig.data]
-    assert sorted(names) == sorted(counts.columns)
-    totals = [int(counts[n].sum()) for n in names]
-    assert totals == sorted(totals, reverse=True)  # most attacked target first
+    # most attacked target first, ties by name (so a tie never swaps two types' colours)
+    assert names == sorted(counts.columns, key=lambda n: (-int(counts[n].sum()), n))
     for i, t in enumerate(fig.data):
         assert list(t.x) == list(shares.index)
         assert list(t.y) == pytest.approx([round(s * 100, 1) for s in shares[t.name]],
