@@ -15,12 +15,14 @@ from dashboard import aggregate, export, figures
 from dashboard.aggregate import View
 from dashboard.charts import BY_NAME, for_export
 from dashboard.filters import ViewState
+from dashboard import ids
+
+STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 CHARTS = tuple(c.name for c in for_export())  # district, target, timeline, map, ...
 OVERVIEW = ("district", "target", "timeline", "map")
 KPI_IDS = ("kpi-attacks", "kpi-killed", "kpi-injured", "kpi-unknown", "kpi-killed-note",
            "kpi-injured-note", "kpi-unknown-note")
-STORE = "view-state"
 
 
 def _state(ds, query: str) -> ViewState:
@@ -40,15 +42,15 @@ def canonical_query(ds, query: str) -> str:
 
 def store_for(cb, query: str) -> dict:
     """Open a permalink through the controller callback: the stored view it sets."""
-    out, _ = cb.call(f"{STORE}.data", {"url.search": query, f"{STORE}.data": None},
+    out, _ = cb.call(STORE, {"url.search": query, STORE: None},
                      ["url.search"])
-    return out[STORE]["data"]
+    return out[ids.STATE]["data"]
 
 
 def render(cb, query: str) -> dict:
     """The render callback's answer for a permalink: {component id: {prop: value}}."""
-    out, _ = cb.call("kpi-attacks.children", {f"{STORE}.data": store_for(cb, query)},
-                     [f"{STORE}.data"])
+    out, _ = cb.call("kpi-attacks.children", {STORE: store_for(cb, query)},
+                     [STORE])
     return out
 
 
@@ -60,8 +62,8 @@ def kpis(cb, query: str) -> dict[str, str]:
 
 def grid(cb, query: str) -> tuple[list[dict], str]:
     """The incident table's rows and its row-count line, for a permalink."""
-    out, _ = cb.call("grid-incidents.rowData", {f"{STORE}.data": store_for(cb, query)},
-                     [f"{STORE}.data"])
+    out, _ = cb.call("grid-incidents.rowData", {STORE: store_for(cb, query)},
+                     [STORE])
     return out["grid-incidents"]["rowData"], out["grid-note"]["children"]
 
 

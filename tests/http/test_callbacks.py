@@ -2,21 +2,24 @@
 import pandas as pd
 
 from dashboard.filters import Filters, ViewState
+from dashboard import ids
 
-CONTROL = "view-state.data"
+STORE = f"{ids.STATE}.data"  # the browser's store of the view state
+
+CONTROL = STORE
 RENDER = "kpi-attacks.children"
 TABLE = "grid-incidents.rowData"
 
 
 def control(cb, changed, stored=None, **values):
-    inputs = {"view-state.data": ViewState(stored or Filters()).as_dict(), **values}
+    inputs = {STORE: ViewState(stored or Filters()).as_dict(), **values}
     out, _ = cb.call(CONTROL, inputs, [changed])
     return out
 
 
 def test_url_sets_filters_controls_and_clean_url(cb):
     out = control(cb, "url.search", **{"url.search": "?group=iskp&district=Mastung&zzz=1"})
-    f = ViewState.from_dict(out["view-state"]["data"]).filters
+    f = ViewState.from_dict(out[ids.STATE]["data"]).filters
     assert f.group == ("IS-K",) and f.district == ("Mastung",)
     assert out["filter-group"]["value"] == ["IS-K"]
     assert out["filter-district"]["value"] == ["Mastung"]
@@ -28,27 +31,27 @@ def test_url_sets_filters_controls_and_clean_url(cb):
 def test_bar_click_sets_district_and_second_click_clears(cb):
     click = {"points": [{"y": "Mastung", "x": 8, "customdata": "Mastung"}]}
     out = control(cb, "graph-district.clickData", **{"graph-district.clickData": click})
-    f = ViewState.from_dict(out["view-state"]["data"]).filters
+    f = ViewState.from_dict(out[ids.STATE]["data"]).filters
     assert f.district == ("Mastung",)
     assert out["graph-district"]["clickData"] is None  # ready for the next click
     out = control(cb, "graph-district.clickData", stored=f,
                   **{"graph-district.clickData": click})
-    assert ViewState.from_dict(out["view-state"]["data"]).filters.district == ()
+    assert ViewState.from_dict(out[ids.STATE]["data"]).filters.district == ()
 
 
 def test_map_and_target_clicks(cb):
     out = control(cb, "graph-map.clickData",
                   **{"graph-map.clickData": {"points": [{"customdata": "Quetta"}]}})
-    assert ViewState.from_dict(out["view-state"]["data"]).filters.district == ("Quetta",)
+    assert ViewState.from_dict(out[ids.STATE]["data"]).filters.district == ("Quetta",)
     out = control(cb, "graph-target.clickData",
                   **{"graph-target.clickData": {"points": [{"customdata": "Shrine"}]}})
-    assert ViewState.from_dict(out["view-state"]["data"]).filters.target_type == ("Shrine",)
+    assert ViewState.from_dict(out[ids.STATE]["data"]).filters.target_type == ("Shrine",)
 
 
 def test_timeline_box_selection_sets_dates(cb):
     selected = {"points": [], "range": {"x": ["2023-06-15 12:00", "2018-02-01"]}}
     out = control(cb, "graph-timeline.selectedData", **{"graph-timeline.selectedData": selected})
-    f = ViewState.from_dict(out["view-state"]["data"]).filters
+    f = ViewState.from_dict(out[ids.STATE]["data"]).filters
     assert (str(f.date_from), str(f.date_to)) == ("2018-02-01", "2023-06-15")
     assert out["url"]["search"] == "?from=2018-02-01&to=2023-06-15"
 
@@ -58,7 +61,7 @@ def test_controls_set_filters(cb):
                                                "filter-min-killed.value": 10,
                                                "filter-date.start_date": "2020-01-01",
                                                "filter-period.value": "month"})
-    state = ViewState.from_dict(out["view-state"]["data"])
+    state = ViewState.from_dict(out[ids.STATE]["data"])
     f = state.filters
     assert f.group == ("BLA",) and f.min_killed == 10 and state.display.period == "month"
     assert str(f.date_from) == "2020-01-01"
@@ -67,13 +70,13 @@ def test_controls_set_filters(cb):
 def test_reset_clears_everything(cb):
     out = control(cb, "reset.n_clicks", stored=Filters(group=("BLA",), min_killed=3),
                   **{"reset.n_clicks": 1})
-    assert ViewState.from_dict(out["view-state"]["data"]) == ViewState()
+    assert ViewState.from_dict(out[ids.STATE]["data"]) == ViewState()
     assert out["url"]["search"] == ""
 
 
 def test_render_numbers_match_pandas(cb):
     f = Filters(group=("IS-K", "ISPP"), province=("Balochistan",))
-    out, size = cb.call(RENDER, {"view-state.data": ViewState(f).as_dict()}, ["view-state.data"])
+    out, size = cb.call(RENDER, {STORE: ViewState(f).as_dict()}, [STORE])
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
     killed = pd.to_numeric(sel["killed"].replace("", None)).sum()
@@ -88,9 +91,9 @@ def test_render_numbers_match_pandas(cb):
 
 
 def test_table_rows_and_links(cb):
-    out, _ = cb.call(TABLE, {"view-state.data":
+    out, _ = cb.call(TABLE, {STORE:
                          ViewState(Filters(district=("Mastung",))).as_dict()},
-                     ["view-state.data"])
+                     [STORE])
     rows = out["grid-incidents"]["rowData"]
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     expected = raw[raw["district"].str.split("; ").map(lambda ds: "Mastung" in ds)]

@@ -38,10 +38,13 @@ from dashboard.data.loading import load_files
 from dashboard.data.schema import COLUMNS
 from dashboard.filters import MULTI, PERIODS, Display, Filters, ViewState
 from tests import app_view, oracle
+from dashboard import ids
+
+STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "data" / "incidents.csv"
-CONTROL, RENDER, TABLE = "view-state.data", "kpi-attacks.children", "grid-incidents.rowData"
+CONTROL, RENDER, TABLE = STORE, "kpi-attacks.children", "grid-incidents.rowData"
 NO_MATCH = "No incident matches"
 # chart id -> the filter dimension the chart ignores (it shows the alternatives to click),
 # as the oracle names it
@@ -134,7 +137,7 @@ def control(cb, changed: str, stored: ViewState | dict | None = None,
             **values) -> tuple[int, bytes]:
     state = (stored.as_dict() if isinstance(stored, ViewState)
              else (stored or ViewState().as_dict()))
-    return post(cb, CONTROL, {"view-state.data": state, **values}, [changed])
+    return post(cb, CONTROL, {STORE: state, **values}, [changed])
 
 
 def oracle_view(state: ViewState) -> dict:
@@ -148,8 +151,8 @@ def check_view(cb, ds, state: ViewState) -> None:
     f = state
     view = oracle_view(state)
     expected = oracle.in_view(view)
-    out = answered(*post(cb, RENDER, {"view-state.data": state.as_dict()},
-                         ["view-state.data"]))
+    out = answered(*post(cb, RENDER, {STORE: state.as_dict()},
+                         [STORE]))
     assert out["kpi-attacks"]["children"] == f"{expected:,}", f
     texts = oracle.kpi_texts(view)
     for cid in ("kpi-killed", "kpi-injured", "kpi-unknown", "kpi-killed-note",
@@ -164,8 +167,8 @@ def check_view(cb, ds, state: ViewState) -> None:
     if expected == 0:
         assert any(NO_MATCH in json.dumps(out[gid]["figure"]) for gid in CHART_IGNORES
                    if gid in out)
-    out = answered(*post(cb, TABLE, {"view-state.data": state.as_dict()},
-                         ["view-state.data"]))
+    out = answered(*post(cb, TABLE, {STORE: state.as_dict()},
+                         [STORE]))
     rows = out["grid-incidents"]["rowData"]
     assert len(rows) == min(expected, 300)
     assert f"{expected:,}" in out["grid-note"]["children"]
@@ -355,7 +358,7 @@ def test_from_query_never_raises_and_round_trips(ds, data_values, data):
 def test_url_through_the_controller_over_http(cb, ds, data_values, data):
     query = data.draw(query_strings(ds))
     out = answered(*control(cb, "url.search", **{"url.search": query}))
-    state = ViewState.from_dict(out["view-state"]["data"])
+    state = ViewState.from_dict(out[ids.STATE]["data"])
     expected, notices = ViewState.from_query(query, ds.reference, data_values)
     assert state == expected
     assert out["url-notice"]["is_open"] is bool(notices)
@@ -375,7 +378,7 @@ def test_browser_events_through_controller_render_and_table(cb, ds, data_values,
     stored = data.draw(valid_filters(ds))
     changed, values = data.draw(events(ds))
     out = answered(*control(cb, changed, stored, **values))
-    new = ViewState.from_dict(out["view-state"]["data"])
+    new = ViewState.from_dict(out[ids.STATE]["data"])
     assert out["url"]["search"] == new.to_query()
     if changed == "reset.n_clicks":
         assert new == ViewState()
@@ -394,12 +397,12 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
     changed = data.draw(st.sampled_from(inputs))
     values = {changed: data.draw(json_junk)}
     stored = data.draw(st.none() | json_junk | valid_filters(ds).map(ViewState.as_dict))
-    refused_cleanly(*post(cb, CONTROL, {"view-state.data": stored, **values}, [changed]))
-    refused_cleanly(*post(cb, RENDER, {"view-state.data": stored}, ["view-state.data"]))
-    refused_cleanly(*post(cb, TABLE, {"view-state.data": stored}, ["view-state.data"]))
+    refused_cleanly(*post(cb, CONTROL, {STORE: stored, **values}, [changed]))
+    refused_cleanly(*post(cb, RENDER, {STORE: stored}, [STORE]))
+    refused_cleanly(*post(cb, TABLE, {STORE: stored}, [STORE]))
     chip = {"dim": data.draw(TEXT), "type": "chip", "value": data.draw(json_junk)}
     refused_cleanly(*post(cb, CONTROL, {
-        "view-state.data": None,
+        STORE: None,
         CHIP_KEY: [{"id": chip, "property": "n_clicks", "value": 1}]},
         [json.dumps(chip, sort_keys=True, separators=(",", ":")) + ".n_clicks"]))
 
@@ -412,8 +415,8 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
 ], ids=lambda f: ViewState(f).to_query())
 def test_filters_that_match_nothing_render_an_empty_view(cb, ds, f):
     assert not oracle.ids(oracle_view(ViewState(f)))
-    out = answered(*post(cb, RENDER, {"view-state.data": ViewState(f).as_dict()},
-                         ["view-state.data"]))
+    out = answered(*post(cb, RENDER, {STORE: ViewState(f).as_dict()},
+                         [STORE]))
     assert out["kpi-attacks"]["children"] == "0"
     assert out["kpi-killed"]["children"] == "0"
     check_view(cb, ds, ViewState(f))
@@ -428,16 +431,16 @@ def test_min_killed_superscript_digit_in_url_is_ignored(ds, data_values):
 @pytest.mark.parametrize("query", ["?to=2300-01-01", "?from=0001-01-01"])
 def test_url_date_outside_pandas_range_renders(cb, ds, query):
     out = answered(*control(cb, "url.search", **{"url.search": query}))
-    stored = out["view-state"]["data"]
-    answered(*post(cb, RENDER, {"view-state.data": stored}, ["view-state.data"]))
-    answered(*post(cb, TABLE, {"view-state.data": stored}, ["view-state.data"]))
+    stored = out[ids.STATE]["data"]
+    answered(*post(cb, RENDER, {STORE: stored}, [STORE]))
+    answered(*post(cb, TABLE, {STORE: stored}, [STORE]))
 
 
 @pytest.mark.parametrize("value", [99999999999999999999, 1e20, "99999999999999999999"])
 def test_min_killed_beyond_int64_answers_200(cb, value):
     out = answered(*control(cb, "filter-min-killed.value", **{"filter-min-killed.value": value,
                                                                "filter-period.value": "year"}))
-    min_killed = ViewState.from_dict(out["view-state"]["data"]).filters.min_killed
+    min_killed = ViewState.from_dict(out[ids.STATE]["data"]).filters.min_killed
     assert min_killed in (None, 9_999_999)
 
 
@@ -451,7 +454,7 @@ def test_min_killed_beyond_int64_answers_200(cb, value):
 def test_controller_writes_only_urls_that_reproduce_the_view(cb, ds, data_values, changed,
                                                              values):
     out = answered(*control(cb, changed, **values))
-    stored = ViewState.from_dict(out["view-state"]["data"])
+    stored = ViewState.from_dict(out[ids.STATE]["data"])
     assert ViewState.from_query(out["url"]["search"], ds.reference, data_values)[0] == stored
 
 

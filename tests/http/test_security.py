@@ -23,6 +23,9 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.loading import load_files
 from dashboard.filters import ViewState
 from harness.dash_http import flask_callbacks
+from dashboard import ids
+
+STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "data" / "incidents.csv"
@@ -185,8 +188,8 @@ MD_ANY = re.sub(r"\?P<\w+>", "", MD_LINK)
 
 def test_table_source_links_cannot_break_out_of_markdown(hostile, hostile_cb):
     _, spec, _ = hostile
-    out, _ = hostile_cb.call("grid-incidents.rowData", {"view-state.data": ViewState().as_dict()},
-                             ["view-state.data"])
+    out, _ = hostile_cb.call("grid-incidents.rowData", {STORE: ViewState().as_dict()},
+                             [STORE])
     rows = {r["incident_id"]: r for r in out["grid-incidents"]["rowData"]}
     assert set(rows) == set(spec["accepted"])
     for iid, row in rows.items():
@@ -255,8 +258,8 @@ def test_security_headers_on_get(client, path):
 
 def test_security_headers_on_callbacks(client, app):
     cb = flask_callbacks(app)
-    payload = cb.payload("kpi-attacks.children", {"view-state.data": ViewState().as_dict()},
-                         ["view-state.data"])
+    payload = cb.payload("kpi-attacks.children", {STORE: ViewState().as_dict()},
+                         [STORE])
     r = client.post("/_dash-update-component", json=payload)
     assert r.status_code == 200 and b"kpi-attacks" in r.data
     assert_security_headers(r.headers)
@@ -318,8 +321,8 @@ def test_callback_errors_return_request_id_not_traceback(client, app):
     assert rid and r.get_json() == {"error": "internal error", "request_id": rid}
     # a real callback that raises inside (a stored filter that is not one): the page is told
     # the request id, the body carries no traceback
-    payload = cb.payload("kpi-attacks.children", {"view-state.data": {"filters": {"date_from": "garbage"}}},
-                         ["view-state.data"])
+    payload = cb.payload("kpi-attacks.children", {STORE: {"filters": {"date_from": "garbage"}}},
+                         [STORE])
     r = client.post("/_dash-update-component", json=payload)
     assert r.status_code == 200
     assert_no_traceback(r.data)
@@ -342,7 +345,7 @@ def test_served_process_has_no_debug_and_no_traceback(server):
     assert r.status_code == 400 and r.headers.get("X-Request-ID")
     assert_no_traceback(r.content)
     r = requests.post(server + "/_dash-update-component",
-                      json={"output": "view-state.data", "outputs": [], "inputs": "x"},
+                      json={"output": STORE, "outputs": [], "inputs": "x"},
                       timeout=10)
     assert r.status_code >= 400 and r.headers.get("X-Request-ID")
     assert_no_traceback(r.content)
