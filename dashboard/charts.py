@@ -34,22 +34,22 @@ class Chart:
 # In screen order within each tab.
 CHARTS = (
     Chart("district", "overview", figures.district_figure, "01_district",
-          clicks.toggles("district")),
-    Chart("map", "overview", figures.map_figure, "04_map", clicks.toggles("district")),
+          clicks.Toggle("district")),
+    Chart("map", "overview", figures.map_figure, "04_map", clicks.Toggle("district")),
     Chart("target", "overview", figures.target_figure, "02_target",
-          clicks.toggles("target_type")),
+          clicks.Toggle("target_type")),
     Chart("timeline", "overview", figures.timeline_figure, "03_timeline", clicks.date_range,
           event="selectedData"),
     Chart("compare_districts", "compare", figures.compare_districts_figure,
-          "05_compare_districts", clicks.toggles("district")),
+          "05_compare_districts", clicks.Toggle("district")),
     Chart("compare_years", "compare", figures.compare_years_figure, "06_compare_years",
           clicks.year),
     Chart("published", "published", figures.published_figure, "07_published",
           clicks.published_bar),
     Chart("target_share", "targets", figures.target_share_figure, "08_target_share",
-          clicks.toggles("target_type")),
+          clicks.Toggle("target_type")),
     Chart("human_targets", "targets", figures.human_targets_figure, "09_human_targets",
-          clicks.toggles("target_type")),
+          clicks.Toggle("target_type")),
 )
 BY_NAME = {c.name: c for c in CHARTS}
 BY_GRAPH_ID = {c.graph_id: c for c in CHARTS}

@@ -2,7 +2,7 @@
 (state, event data, dataset) -> (new state, notices), named by the chart registry."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable
 
@@ -23,14 +23,17 @@ def clicked_value(click: dict | None) -> str | None:
     return str(value) if value is not None else None
 
 
-def toggles(dimension: str) -> Click:
+@dataclass(frozen=True)
+class Toggle:
     """A click selects the clicked category of `dimension`, or clears it if it was just that."""
-    def click(state: ViewState, event: dict | None, _ds) -> tuple[ViewState, list[str]]:
+
+    dimension: str
+
+    def __call__(self, state: ViewState, event: dict | None, _ds) -> tuple[ViewState, list[str]]:
         value = clicked_value(event)
         if not value:
             return state, []
-        return replace(state, filters=state.filters.toggle(dimension, value)), []
-    return click
+        return replace(state, filters=state.filters.toggle(self.dimension, value)), []
 
 
 def year(state: ViewState, event: dict | None, _ds) -> tuple[ViewState, list[str]]:

@@ -8,9 +8,9 @@ figure, number and table is a function of (data, ViewState). Filters are applied
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
-from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from .reference import Reference
@@ -87,54 +87,83 @@ class Display:
 
 # ---------------------------------------------------------------------- the URL form
 @dataclass(frozen=True)
-class Param:
-    """One URL key: where its value lives, how it is written, and how it is read back
-    (`parse` gives the value, or None with the notice's reason)."""
+class Param(ABC):
+    """One URL key: where its value lives (`part`, `name`), how it is written (`dump`: the
+    text, or None to leave the key out) and read back (`parse`: the value, or None with the
+    notice's reason)."""
 
     key: str
     part: str  # "filters" or "display"
     name: str
-    dump: Callable[[object], str | None]
-    parse: Callable[[str, Reference, list[str]], tuple[object, str | None]]
+
+    @abstractmethod
+    def dump(self, value) -> str | None: ...
+
+    @abstractmethod
+    def parse(self, raw: str, ref: Reference, known: list[str]) -> tuple[object, str | None]: ...
 
 
-def _date_param(key: str, name: str) -> Param:
-    def parse(raw, _ref, _known):
+class DateParam(Param):
+    def dump(self, value) -> str | None:
+        return value.isoformat() if value else None
+
+    def parse(self, raw, ref, known):
         day = parse_date(raw)
         return day, None if day else (f"not a date between {DATE_RANGE[0]} and "
                                       f"{DATE_RANGE[1]} (use YYYY-MM-DD)")
-    return Param(key, "filters", name, lambda d: d.isoformat() if d else None, parse)
 
 
-def _multi_param(name: str, key: str) -> Param:
-    def parse(raw, ref, known):
-        return _resolve_list(name, raw, ref, known)
-    return Param(key, "filters", name, lambda v: ",".join(v) if v else None, parse)
+class ListParam(Param):
+    """A set of categories; the known ones apply, the unknown ones are named."""
+
+    def dump(self, value) -> str | None:
+        return ",".join(value) if value else None
+
+    def parse(self, raw, ref, known):
+        return _resolve_list(self.name, raw, ref, known)
 
 
-def _choice_param(key: str, name: str, allowed: tuple[str, ...], default: str,
-                  hint: str) -> Param:
-    return Param(key, "display", name, lambda v: v if v != default else None,
-                 lambda raw, _r, _k: (raw, None) if raw in allowed else (None, hint))
+class MinKilledParam(Param):
+    def dump(self, value) -> str | None:
+        return str(value) if value else None
+
+    def parse(self, raw, ref, known):
+        if re.fullmatch(r"[0-9]{1,7}", raw):
+            return parse_min_killed(raw), None
+        return None, "not a whole number"
 
 
-def _parse_min_killed(raw, _ref, _known):
-    if re.fullmatch(r"[0-9]{1,7}", raw):
-        return parse_min_killed(raw), None
-    return None, "not a whole number"
+@dataclass(frozen=True)
+class ChoiceParam(Param):
+    allowed: tuple[str, ...] = ()
+    default: str = ""
+    hint: str = ""
+
+    def dump(self, value) -> str | None:
+        return value if value != self.default else None
+
+    def parse(self, raw, ref, known):
+        return (raw, None) if raw in self.allowed else (None, self.hint)
+
+
+class RuleParam(Param):
+    """The comparison's common rule: on by default, so only 'off' is written."""
+
+    def dump(self, value) -> str | None:
+        return None if value else "off"
+
+    def parse(self, raw, ref, known):
+        return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
 
 
 PARAMS = (
-    _date_param("from", "date_from"),
-    _date_param("to", "date_to"),
-    *(_multi_param(name, key) for name, (key, _) in MULTI.items()),
-    Param("min_killed", "filters", "min_killed", lambda n: str(n) if n else None,
-          _parse_min_killed),
-    _choice_param("period", "period", PERIODS, "year", "use year or month"),
-    _choice_param("view", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
-    Param("rule", "display", "common_rule", lambda on: None if on else "off",
-          lambda raw, _r, _k: ((raw == "on"), None) if raw in ("on", "off")
-          else (None, "use on or off")),
+    DateParam("from", "filters", "date_from"),
+    DateParam("to", "filters", "date_to"),
+    *(ListParam(key, "filters", name) for name, (key, _) in MULTI.items()),
+    MinKilledParam("min_killed", "filters", "min_killed"),
+    ChoiceParam("period", "display", "period", PERIODS, "year", "use year or month"),
+    ChoiceParam("view", "display", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
+    RuleParam("rule", "display", "common_rule"),
 )
 _BY_KEY = {p.key: p for p in PARAMS}
 
@@ -172,7 +201,7 @@ class ViewState:
                 notices.append(notice)
                 continue
             value, problem = p.parse(raw, ref, data_values.get(p.name, []))
-            if p.name in MULTI:  # kept values apply; the unknown ones are named
+            if isinstance(p, ListParam):  # kept values apply; the unknown ones are named
                 if problem:
                     notices.append(f"Ignored unknown {key} value(s): {problem}.")
                 if value:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.servers import start_server
+from tests.scopes import per_session
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -29,20 +30,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(getattr(pytest.mark, KINDS[folder]))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=per_session)
 def ds():
     from dashboard.data.loading import load_dataset
     return load_dataset()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=per_session)
 def app(ds):
     """The app on the shipped data, in process (callbacks through Flask's test client)."""
     from dashboard.app import create_app
     return create_app(dataset=ds)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=per_session)
 def cb(app):
     """The app's callbacks over its HTTP API, without a browser."""
     from harness.dash_http import flask_callbacks

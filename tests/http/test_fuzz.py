@@ -39,6 +39,7 @@ from dashboard.data.schema import COLUMNS
 from dashboard.filters import MULTI, PERIODS, Display, Filters, ViewState
 from tests import app_view, oracle
 from dashboard import ids
+from tests.scopes import per_module
 
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
@@ -61,7 +62,8 @@ CONTROL_INPUTS = ("filter-province.value", "filter-district.value", "filter-grou
 
 FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
+                                       HealthCheck.filter_too_much,
+                                       HealthCheck.function_scoped_fixture])
 
 INJECTION = [
     "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' OR 1=1 --",
@@ -76,7 +78,7 @@ INJECTION = [
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def data_values(ds):
     return {name: ds.values(col) for name, col in (("group", "group"),
                                                    ("target_type", "target_type"),

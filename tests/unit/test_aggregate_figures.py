@@ -10,6 +10,7 @@ from dashboard import aggregate, figures
 from dashboard.aggregate import View
 from dashboard.charts import BY_NAME, CHARTS
 from dashboard.filters import Display, Filters, ViewState
+from tests.scopes import per_module
 
 VIEWS = [ViewState(f) for f in (
     Filters(), Filters(group=("IS-K", "ISPP"), province=("Balochistan",)),
@@ -18,7 +19,7 @@ VIEWS = [ViewState(f) for f in (
     ViewState(Filters(date_from=date(2024, 1, 1)), Display(period="month"))]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def raw():
     frame = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     frame["k"] = pd.to_numeric(frame["killed"].replace("", None))

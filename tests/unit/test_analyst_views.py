@@ -9,11 +9,12 @@ from dashboard.aggregate import View
 from dashboard.callbacks.controller import next_state
 from dashboard.filters import Display, Filters, ViewState
 from tests import app_view, oracle
+from tests.scopes import per_module
 
 IS, BALOCH = ["IS-K", "ISPP"], ["BLA", "BLF", "BRA", "BRAS"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def raw():
     frame = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     frame["k"] = pd.to_numeric(frame["killed"].replace("", None))

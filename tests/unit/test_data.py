@@ -30,6 +30,7 @@ from dashboard.data.loading import load_file, load_files  # noqa: E402
 from dashboard.data.readers import read_table  # noqa: E402
 from dashboard.data.validate import validate  # noqa: E402
 from dashboard.reference import load_reference, split_list  # noqa: E402
+from tests.scopes import per_module  # noqa: E402
 
 DATA = ROOT / "data"
 INCIDENTS = DATA / "incidents.csv"
@@ -632,7 +633,7 @@ def test_excel_bad_cell_names_spreadsheet_row(tmp_path):
 
 
 # --------------------------------------------------------------------------- shipped data
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def shipped() -> LoadResult:
     return load_file(INCIDENTS)
 

@@ -17,6 +17,7 @@ from dashboard.data.loading import load_files  # noqa: E402
 from dashboard.reference import (  # noqa: E402
     PAKISTAN_BOUNDS, VOCAB_FIELDS, load_reference, split_list,
 )
+from tests.scopes import per_module  # noqa: E402
 
 DATA = ROOT / "data"
 PAKISTAN = (23.5, 37.2, 60.8, 77.9)  # min_lat, max_lat, min_lon, max_lon
@@ -26,12 +27,12 @@ def read(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / name, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def districts() -> pd.DataFrame:
     return read("districts.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def provinces() -> pd.DataFrame:
     return read("provinces.csv")
 

@@ -24,6 +24,7 @@ from dashboard.importers.convert import detect_format, write_table
 from dashboard.data.duplicates import find_duplicates
 from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
+from tests.scopes import per_module
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -47,12 +48,12 @@ def balanced(result) -> None:
     assert len({(p.source, p.line) for p in rejecting(result)}) == result.rejected
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def acled():
     return load_file(ACLED, fmt="acled")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=per_module)
 def gtd():
     return load_file(GTD, fmt="gtd")
 

@@ -449,7 +449,8 @@ def test_published_definition_note(ds):
 
 # ---------------------------------------------------------------------- properties
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=60,
-                    suppress_health_check=[HealthCheck.too_slow])
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
 DAYS = sorted(set(oracle.INCIDENTS["day"]))
 DATA_DISTRICTS = sorted({d for parts in oracle.INCIDENTS["districts"] for d in parts})
 KILLED = sorted({int(k) for k in oracle.INCIDENTS["killed"].dropna()})
