@@ -1,15 +1,15 @@
 """Fixture scopes that give way under mutation testing.
 
 Shared fixtures (the dataset, the app, converted files) are built once per session or module.
-Under mutmut (bench/mutation.sh sets MUTANT_UNDER_TEST) each test builds its own instead, so
-mutmut sees which tests run which code and runs them against each mutant; a shared fixture
-would credit its code to the first test that built it only.
+While mutmut records which tests run which code (bench/mutation.sh; it sets MUTANT_UNDER_TEST
+to 'stats'), each test builds its own instead: a shared fixture would credit its code to the
+first test that built it only, and mutmut would then run only that test against its mutants.
 """
 import os
 
 
 def _mutating() -> bool:
-    return bool(os.environ.get("MUTANT_UNDER_TEST"))
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
 
 def per_session(fixture_name, config) -> str:
