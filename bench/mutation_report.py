@@ -1,8 +1,8 @@
 """The table of a mutmut run: mutants per module by outcome, the score, and the survivors.
 
 Reads `mutmut results --all true` on standard input (lines 'NAME: STATUS'). Score = killed
-(a test failed, or it timed out) / every mutant mutmut made for the module (so a mutant no
-test reaches counts against the score).
+(a test failed, or it timed out) / the mutants run (a mutant no test reaches counts against
+the score); mutants not run yet ('not checked') are counted apart.
 """
 from __future__ import annotations
 
@@ -28,14 +28,14 @@ def main() -> int:
             continue
         module = module_of(name)
         counts[module][status] += 1
-        if status not in KILLED:
+        if status not in KILLED and status != "not checked":
             survivors[module].append(f"{name} ({status})")
     if not counts:
         print("no mutation results: run `bash bench/mutation.sh` first")
         return 2
     total = Counter()
-    print(f"{'module':36} {'mutants':>8} {'killed':>7} {'survived':>9} {'no test':>8} "
-          f"{'score':>6}")
+    print(f"{'module':36} {'mutants':>8} {'not run':>8} {'killed':>7} {'survived':>9} "
+          f"{'no test':>8} {'score':>6}")
     for module in sorted(counts):
         c = counts[module]
         total.update(c)
@@ -50,9 +50,10 @@ def main() -> int:
 
 def _row(label: str, c: Counter) -> str:
     n = sum(c.values())
+    run = n - c["not checked"]
     killed = sum(c[s] for s in KILLED)
-    return (f"{label:36} {n:8d} {killed:7d} {c['survived']:9d} {c['no tests']:8d} "
-            f"{killed / n if n else 0:6.1%}")
+    return (f"{label:36} {n:8d} {c['not checked']:8d} {killed:7d} {c['survived']:9d} "
+            f"{c['no tests']:8d} {killed / run if run else 0:6.1%}")
 
 
 if __name__ == "__main__":
