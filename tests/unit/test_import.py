@@ -42,9 +42,11 @@ def rejecting(result) -> list:
 
 
 def balanced(result) -> None:
-    """Rows in = accepted + rejected, and every rejected row is named by a problem."""
-    assert result.accepted + result.rejected == result.rows_in
+    """Rows in = accepted + left out + rejected, and every rejected row is named by a problem."""
+    assert result.accepted + len(result.left_out) + result.rejected == result.rows_in
     assert len({(p.source, p.line) for p in rejecting(result)}) == result.rejected
+    assert not {(s, line) for s, line, _, _ in result.left_out} & {
+        (p.source, p.line) for p in rejecting(result)}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +88,7 @@ def test_fold_strips_accents_case_and_spacing():
 # --------------------------------------------------------------------------- ACLED
 def test_acled_totals(acled):
     balanced(acled)
-    assert (acled.rows_in, acled.accepted, acled.rejected) == (13, 11, 2)
+    assert (acled.rows_in, acled.accepted, len(acled.left_out), acled.rejected) == (13, 10, 2, 1)
     inc = acled.incidents
     assert int(inc["killed"].sum()) == 37 and inc["killed"].notna().all()
     assert inc["injured"].isna().all()  # ACLED has no injury count: unknown, never zero
@@ -94,13 +96,15 @@ def test_acled_totals(acled):
     assert set(inc["collection"]) == {"acled_sample"}
 
 
-def test_acled_rejects_punjab_and_impossible_date_by_line(acled):
+def test_acled_leaves_out_punjab_and_strategic_developments_rejects_impossible_date(acled):
     assert [(p.line, p.field, p.value, p.reason) for p in rejecting(acled)] == [
-        (9, "admin1", "Punjab", "not one of the provinces the gazetteer covers (Balochistan, "
-                                "Khyber Pakhtunkhwa, Sindh, Islamabad)"),
-        (14, "event_date", "31 February 2024", "not a date (YYYY-MM-DD or '15 March 2024')"),
+        (14, "event_date", "31 February 2024", "not a date (YYYY-MM-DD, '15 March 2024', "
+                                               "'01-January-2015' or '18/04/2001')"),
     ]
-    assert str(rejecting(acled)[0]).startswith(f"{ACLED}:9: admin1 'Punjab': ")
+    assert str(rejecting(acled)[0]).startswith(f"{ACLED}:14: event_date '31 February 2024': ")
+    assert [(line, reason, detail) for _, line, reason, detail in acled.left_out] == [
+        (9, "outside the covered provinces", "Pakistan / Punjab"),
+        (12, "not political violence", "Strategic developments")]
 
 
 def test_acled_rows_converted(acled):
@@ -120,13 +124,11 @@ def test_acled_rows_converted(acled):
                                   "TTP", "Civilians", "Kidnapping", 0),
         "ACLED-PAK-FIXTURE-006": ("2024-06-20", "Balochistan", PLACEHOLDER_BL, "IS-K", "Other",
                                   "Bombing/IED", 4),
-        "ACLED-PAK-FIXTURE-007": ("2024-07-04", "Sindh", "Karachi (district not stated)", "Other",
-                                  "Civilians", "Armed assault", 1),
+        "ACLED-PAK-FIXTURE-007": ("2024-07-04", "Sindh", "Karachi (district not stated)",
+                                  "Lashkar-e-Jhangvi (LeJ)", "Civilians", "Armed assault", 1),
         "ACLED-PAK-FIXTURE-009": ("2024-08-11", "Islamabad", "Islamabad", "Unknown", "Other",
                                   "Bombing/IED", 0),
         "ACLED-PAK-FIXTURE-010": ("2024-09-02", "Balochistan", "Kech", "BLA", "Other", "Other", 5),
-        "ACLED-PAK-FIXTURE-011": ("2024-09-15", "Balochistan", "Panjgur", "BLF", "Other", "Other",
-                                  0),
         "ACLED-PAK-FIXTURE-012": ("2024-10-01", "Khyber Pakhtunkhwa", "Bajaur", "IS-K", "Other",
                                   "Armed assault", 7),
     }
@@ -144,11 +146,10 @@ def test_acled_multi_actor_rows_keep_the_full_actor_text(acled):
                                           "BLF: Baloch Liberation Front")
 
 
-def test_acled_unmapped_group_is_other_and_says_so(acled):
+def test_acled_group_alias_maps_onto_one_named_group(acled):
     row = by_id(acled)["ACLED-PAK-FIXTURE-007"]
-    assert row["group"] == "Other" and row["claimant_reported"] == "Lashkar-e-Jhangvi"
-    assert ("[import] group 'Lashkar-e-Jhangvi' not in data/mappings/groups.csv: set to Other"
-            in row["notes"])
+    assert row["group"] == "Lashkar-e-Jhangvi (LeJ)"
+    assert row["claimant_reported"] == "Lashkar-e-Jhangvi"
 
 
 def test_acled_urdu_place_gets_the_placeholder_and_no_coordinates(acled):
@@ -175,7 +176,7 @@ def test_acled_notes_caveats_and_sources_on_every_row(acled):
 # --------------------------------------------------------------------------- GTD
 def test_gtd_totals(gtd):
     balanced(gtd)
-    assert (gtd.rows_in, gtd.accepted, gtd.rejected) == (14, 11, 3)
+    assert (gtd.rows_in, gtd.accepted, len(gtd.left_out), gtd.rejected) == (14, 11, 1, 2)
     inc = gtd.incidents
     assert int(inc["killed"].sum()) == 22 and int(inc["killed"].isna().sum()) == 2
     assert int(inc["injured"].sum()) == 38 and int(inc["injured"].isna().sum()) == 2
@@ -183,10 +184,11 @@ def test_gtd_totals(gtd):
 
 def test_gtd_rejections_by_line(gtd):
     assert [(p.line, p.field, p.value) for p in rejecting(gtd)] == [
-        (6, "source_urls", ""), (11, "provstate", "Punjab"), (14, "iyear-imonth-iday", "2023-2-30")]
+        (6, "source_urls", ""), (14, "iyear-imonth-iday", "2023-2-30")]
     assert rejecting(gtd)[0].reason == ("missing: every incident needs a source URL or a "
                                         "source_text")
-    assert rejecting(gtd)[2].reason.startswith("not a real calendar date")
+    assert rejecting(gtd)[1].reason.startswith("not a real calendar date")
+    assert [line for _, line, _, _ in gtd.left_out] == [11]  # Punjab
 
 
 def test_gtd_rows_converted(gtd):
@@ -206,7 +208,8 @@ def test_gtd_rows_converted(gtd):
                             "Bombing/IED"),
         "GTD-FIXTURE-008": ("2021-03-14", "Peshawar", "Unknown", "attributed", "Civilians",
                             "Kidnapping"),
-        "GTD-FIXTURE-009": ("2021-09-30", "Karachi (district not stated)", "Other", "attributed",
+        "GTD-FIXTURE-009": ("2021-09-30", "Karachi (district not stated)",
+                            "Jaish-e-Mohammad (JeM)", "attributed",
                             "Mosque/Religious gathering", "Armed assault"),
         "GTD-FIXTURE-011": ("2022-11-05", PLACEHOLDER_BL, "BLA", "claimed", "Security forces",
                             "Armed assault"),
@@ -271,7 +274,7 @@ def test_export_missing_a_column_rejects_every_row(tmp_path):
     path = tmp_path / "partial.csv"
     frame.to_csv(path, index=False)
     result = load_file(path)
-    assert (result.rows_in, result.accepted, result.rejected) == (13, 0, 13)
+    assert (result.rows_in, result.accepted, result.rejected) == (13, 0, 13)  # nothing left out
     [problem] = rejecting(result)
     assert (problem.line, problem.field) == (1, "fatalities")
     assert "not a complete ACLED export" in problem.reason
@@ -286,27 +289,33 @@ def test_ragged_row_is_not_converted(tmp_path):
     balanced(result)
     [problem] = [p for p in rejecting(result) if p.line == 3]
     assert problem.field == "(row)"
-    assert "the header has 18 fields; this row has 19" in problem.reason
+    assert "the header has 31 fields; this row has 32" in problem.reason
 
 
 # --------------------------------------------------------------------------- the report
 def test_report_counts_converted_rows_only(acled):
     [report] = acled.reports
-    assert (report.rows_read, report.converted, report.rejected, report.with_url) == (13, 11, 2, 0)
+    assert (report.rows_read, report.converted, report.left_out_rows, report.rejected,
+            report.with_url) == (13, 10, 2, 1, 0)
     lines = report.lines()
-    assert lines[:3] == [f"Mapping report: {ACLED} (ACLED)",
-                         "  13 rows read: 11 converted, 2 rejected",
-                         "  sources: 0 rows cite a URL; 11 name their sources in source_text "
-                         "only (no URL)"]
+    assert lines[:6] == [f"Mapping report: {ACLED} (ACLED)",
+                         "  13 rows read: 10 converted, 2 left out, 1 rejected",
+                         "  left out, not political violence (1 row): Strategic developments 1",
+                         "  left out, outside the covered provinces (1 row): Pakistan / Punjab 1",
+                         "  rejected (1 row), by line:",
+                         f"    {ACLED}:14: event_date '31 February 2024': not a date (YYYY-MM-DD,"
+                         " '15 March 2024', '01-January-2015' or '18/04/2001')"]
+    assert ("  sources: 0 rows cite a URL; 10 name their sources in source_text only (no URL)"
+            in lines)
     assert "  caveat: ACLED fatalities are not split by side and may include attackers" in lines
     # the Punjab row is rejected, so ISPP counts one row, not two
     assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in lines
     assert "    'Islamic State (Khorasan)' -> IS-K (3 rows)" in lines
-    assert "    'Lashkar-e-Jhangvi' -> Other (1 row): unmapped" in lines
+    assert "    'Lashkar-e-Jhangvi' -> Lashkar-e-Jhangvi (LeJ) (1 row)" in lines
     assert f"    'کوئٹہ' -> {PLACEHOLDER_BL} (1 row): unmapped" in lines
     assert "    'Khuzdār' -> Khuzdar (1 row)" in lines
     assert "    'Wana' -> Lower South Waziristan (1 row)" in lines
-    assert "    (blank) -> attributed (11 rows)" in lines
+    assert "    (blank) -> attributed (10 rows)" in lines
     fields = [line.strip(" :") for line in lines if re.fullmatch(r"  \w+:", line)]
     assert fields == ["group", "attribution", "target_type", "attack_type", "province", "district"]
 
@@ -321,9 +330,11 @@ def test_report_rows_per_field_add_up(acled, gtd):
 def test_unmapped_values_are_file_notes(gtd):
     notes = [str(p) for p in gtd.problems if not p.rejects_row and p.line is None]
     assert notes == [
-        f"{GTD}: note: killed: GTD nkill counts every death, attackers included",
-        f"{GTD}: note: group 'Jaish-e-Mohammad (JeM)': unmapped: set to 'Other' (1 row); add it "
-        "to data/mappings/groups.csv",
+        f"{GTD}: note: killed: GTD killed and injured are victims only: nkill less nkillter and "
+        "nwound less nwoundte where both are known; where nkillter or nwoundte is unknown the "
+        "total is kept and may include attackers",
+        f"{GTD}: note: group 'Jaish-e-Mohammad (JeM)': kept under its own name (1 row); to map "
+        "it onto a known group, add it to data/mappings/groups.csv",
         f"{GTD}: note: district 'Unknown': unmapped: set to '{PLACEHOLDER_BL}' (1 row); add it to "
         "data/mappings/places.csv",
     ]
@@ -333,12 +344,13 @@ def test_unmapped_values_are_file_notes(gtd):
 def test_converted_file_loads_as_imported_but_not_as_canonical(tmp_path, acled):
     out = write_table(acled.incidents, tmp_path / "acled.csv")
     imported = load_file(out)
-    assert imported.accepted == 11 and not rejecting(imported)
-    strict = load_file(out, fmt="canonical")  # no URL, and a placeholder district
+    assert imported.accepted == 10 and not rejecting(imported)
+    strict = load_file(out, fmt="canonical")  # no URL, a placeholder, a group named by the export
     assert strict.accepted == 0
     assert {p.reason for p in rejecting(strict)} == {
         "missing: every incident needs a source URL",
-        f"unknown district '{PLACEHOLDER_BL}'; not in the gazetteer data/districts.csv"}
+        f"unknown district '{PLACEHOLDER_BL}'; not in the gazetteer data/districts.csv",
+        "unknown group; expected one of IS-K, ISPP, BLA, BLF, BRA, BRAS, TTP, Other, Unknown"}
 
 
 def test_imported_row_without_any_source_is_rejected(tmp_path, acled):
@@ -346,7 +358,7 @@ def test_imported_row_without_any_source_is_rejected(tmp_path, acled):
     nameless = table["incident_id"] == "ACLED-PAK-FIXTURE-002"
     table["source_text"] = table["source_text"].where(~nameless, "")
     result = load_file(write_table(table, tmp_path / "acled.csv"))
-    assert result.accepted == 10
+    assert result.accepted == 9
     [problem] = rejecting(result)
     assert problem.reason == "missing: every incident needs a source URL or a source_text"
 
@@ -406,6 +418,10 @@ def test_mapping_tables_map_to_our_values_only():
     ref = load_reference()
     allowed = {f: set(ref.vocab[f].canonical) for f in ("group", "attribution", "target_type",
                                                         "attack_type")}
+    groups = pd.read_csv(MAPPINGS_DIR / "groups.csv", dtype=str, keep_default_na=False)["group"]
+    named = {g for g in groups if g not in allowed["group"]}  # the open list: named groups
+    assert all(g and ref.vocab["group"].resolve(g) is None for g in named), named
+    allowed["group"] |= named
     allowed["province"] = set(ref.province_lookup.canonical)
     allowed["district"] = set(ref.districts.index) | {""}  # '' = deliberately not resolved
     for field_, name in TABLES.items():
@@ -471,10 +487,9 @@ def test_find_duplicates_needs_same_date_district_group_and_another_file():
 def test_duplicates_across_three_formats_reported_with_both_files_and_lines():
     result = load_files([CANONICAL, ACLED, GTD])
     balanced(result)
-    assert (result.rows_in, result.accepted) == (39, 34)
+    assert (result.rows_in, result.accepted) == (39, 33)
     found = [(p.source, p.line, p.value) for p in result.problems if "likely the same" in p.reason]
     assert found == [(str(ACLED), 2, "ACLED-PAK-FIXTURE-001"),
-                     (str(ACLED), 12, "ACLED-PAK-FIXTURE-011"),
                      (str(GTD), 5, "GTD-FIXTURE-004")]
     first = next(p for p in result.problems if p.value == "ACLED-PAK-FIXTURE-001")
     assert not first.rejects_row
@@ -486,7 +501,8 @@ def test_duplicates_across_three_formats_reported_with_both_files_and_lines():
 def test_duplicates_drop_later():
     result = load_files([CANONICAL, ACLED, GTD], duplicates="drop-later")
     balanced(result)
-    assert (result.rows_in, result.accepted, result.rejected) == (39, 31, 8)
+    assert (result.rows_in, result.accepted, len(result.left_out), result.rejected) == (
+        39, 31, 3, 5)
     ids = set(result.incidents["incident_id"])
     assert {"FIXTURE-CAN-001", "FIXTURE-CAN-002", "FIXTURE-CAN-012", "FIXTURE-CAN-003",
             "GTD-FIXTURE-006"} <= ids
@@ -501,7 +517,7 @@ def test_unreadable_file_is_named_and_the_exports_still_load(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a spreadsheet")
     result = load_files([broken, ACLED, tmp_path / "missing.csv", GTD])
-    assert result.accepted == 22 and len(result.reports) == 2
+    assert result.accepted == 21 and len(result.reports) == 2
     assert len(result.file_errors) == 2
     assert result.file_errors[0].startswith(f"{broken}: not a readable xlsx table")
     assert result.file_errors[1] == f"{tmp_path / 'missing.csv'}: no such file"
@@ -518,13 +534,12 @@ def test_cli_import_writes_and_reports(tmp_path, capsys):
     code = cli_main(["import", str(ACLED), "--format", "acled", "--out", str(out)])
     printed = capsys.readouterr().out.splitlines()
     assert code == 1  # some rows were rejected
-    assert printed[0] == (f"{ACLED}:9: admin1 'Punjab': not one of the provinces the gazetteer "
-                          "covers (Balochistan, Khyber Pakhtunkhwa, Sindh, Islamabad)")
-    assert printed[2] == f"Mapping report: {ACLED} (ACLED)"
+    assert printed[:2] == [f"Mapping report: {ACLED} (ACLED)",
+                           "  13 rows read: 10 converted, 2 left out, 1 rejected"]
     assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in printed
-    assert printed[-1] == f"wrote 11 rows to {out}"
+    assert printed[-1] == f"wrote 10 rows to {out}"
     written = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert len(written) == 11 and "source_text" in written.columns
+    assert len(written) == 10 and "source_text" in written.columns
     assert (written["injured"] == "").all()
 
 
@@ -554,7 +569,9 @@ def test_cli_validate_takes_format_and_duplicates(capsys):
     assert code == 1
     # the canonical file is not a GTD export: every row is rejected, header named
     assert any(line.startswith(f"{CANONICAL}:1: eventid") for line in printed)
-    assert printed[-1] == "26 rows: 11 accepted, 15 rejected"
+    assert printed[-2] == (f"{GTD}: left out, outside the covered provinces (1 rows): "
+                           "Pakistan / Punjab 1")
+    assert printed[-1] == "26 rows: 11 accepted, 1 left out (out of scope), 14 rejected"
 
 
 def test_app_options_from_environment():
