@@ -24,6 +24,7 @@ from dashboard.importers.convert import detect_format, write_table
 from dashboard.data.duplicates import find_duplicates
 from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
+from dashboard.importers.acled import NO_GROUP
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -594,3 +595,259 @@ def test_fixtures_are_marked_synthetic():
         assert ids.str.contains("FIXTURE").all(), path
         notes = frame["notes" if "notes" in frame else "summary"]
         assert notes.str.startswith("Test fixture, not a real event").all(), path
+
+
+# --------------------------------------------------------------------------- realistic exports
+# Synthetic rows with the real column sets: ACLED before the 2019 change (upper case,
+# ALLY_ACTOR_1, one EVENT_TYPE, '01-January-2015'), ACLED's 2020 format, and a GTD release
+# (all 135 columns, every country). Expected values are read off the fixtures by hand.
+ACLED_OLD = FIXTURES / "acled_2015_old_format.csv"
+ACLED_2020 = FIXTURES / "acled_2020_format.csv"
+GTD_2021 = FIXTURES / "gtd_2021_release.csv"
+
+
+@pytest.fixture(scope="module")
+def acled_old():
+    return load_file(ACLED_OLD)
+
+
+@pytest.fixture(scope="module")
+def acled_2020():
+    return load_file(ACLED_2020)
+
+
+@pytest.fixture(scope="module")
+def gtd_2021():
+    return load_file(GTD_2021)
+
+
+def left_out_counts(result) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for _, _, reason, detail in result.left_out:
+        counts[reason, detail] = counts.get((reason, detail), 0) + 1
+    return counts
+
+
+def test_both_acled_formats_are_detected_and_named(acled_old, acled_2020):
+    assert detect_format(read_table(ACLED_OLD).frame.columns) == "acled"
+    assert detect_format(read_table(ACLED_2020).frame.columns) == "acled"
+    assert acled_old.reports[0].lines()[0] == (f"Mapping report: {ACLED_OLD} (ACLED, format "
+                                               "before the 2019 change)")
+    assert acled_2020.reports[0].lines()[0] == f"Mapping report: {ACLED_2020} (ACLED)"
+
+
+def test_acled_old_format_converts_political_violence_and_no_protest(acled_old):
+    balanced(acled_old)
+    assert (acled_old.rows_in, acled_old.accepted, len(acled_old.left_out),
+            acled_old.rejected) == (18, 9, 8, 1)
+    assert left_out_counts(acled_old) == {
+        ("not political violence", "Riots/Protests"): 3,
+        ("not political violence", "Strategic development"): 1,
+        (NO_GROUP, "Remote violence"): 1,             # a US drone strike on the TTP
+        (NO_GROUP, "Violence against civilians"): 1,  # police
+        ("outside the covered provinces", "Afghanistan"): 1,
+        ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    inc = acled_old.incidents
+    assert not inc["target_detail"].str.contains("Riots|Strategic").any()
+    assert not inc["group"].str.startswith("Not a militant").any()
+    [problem] = rejecting(acled_old)
+    assert (problem.line, problem.field, problem.value) == (17, "event_date", "31-February-2015")
+
+
+def test_acled_old_format_rows(acled_old):
+    got = {i: (f"{r['date']:%Y-%m-%d}", r["district"], r["group"], r["attack_type"])
+           for i, r in by_id(acled_old).items()}
+    assert got == {
+        # the state is actor1; the group is the non-state side, actor2
+        "ACLED-PAKFIXTUREO05": ("2015-01-05", "North Waziristan", "TTP", "Armed assault"),
+        "ACLED-PAKFIXTUREO07": ("2015-01-07", "Kech", "Unknown", "Bombing/IED"),  # 'Makran'
+        "ACLED-PAKFIXTUREO08": ("2015-01-08", "Quetta", "Lashkar-e-Jhangvi (LeJ)", "Other"),
+        "ACLED-PAKFIXTUREO10": ("2015-01-10", "Mohmand", "Jamaat-ul-Ahrar (JuA)",
+                                "Armed assault"),  # 'Momand Agency', no coordinates
+        "ACLED-PAKFIXTUREO11": ("2015-01-11", "Peshawar", "Lashkar-e-Islam (LeI)",
+                                "Bombing/IED"),  # 'Bara' (Khyber), but the point is in Peshawar
+        "ACLED-PAKFIXTUREO12": ("2015-01-12", "Mansehra", "Jundallah (Pakistan)", "Other"),
+        "ACLED-PAKFIXTUREO13": ("2015-01-13", "Upper South Waziristan", "Fixture Mujahideen Front",
+                                "Armed assault"),
+        "ACLED-PAKFIXTUREO17": ("2015-03-18", "Kalat", "BLA", "Other"),  # 18/03/2015
+        "ACLED-PAKFIXTUREO18": ("2015-03-15", "Dera Bugti", "Baloch Republican Guards (BRG)",
+                                "Armed assault"),
+    }
+    rows = by_id(acled_old)
+    assert rows["ACLED-PAKFIXTUREO13"]["claimant_reported"] == "Fixture Mujahideen Front (Pakistan)"
+    assert ("[import] placed by its coordinates (33.8800, 71.5300) in Peshawar, Khyber "
+            "Pakhtunkhwa; admin2 'Khyber Agency' names Khyber." in rows["ACLED-PAKFIXTUREO11"]["notes"])
+
+
+def test_acled_2020_format_rows_and_left_out(acled_2020):
+    balanced(acled_2020)
+    assert (acled_2020.rows_in, acled_2020.accepted, len(acled_2020.left_out)) == (13, 7, 6)
+    assert left_out_counts(acled_2020) == {
+        ("not political violence", "Protests"): 2, ("not political violence", "Riots"): 1,
+        ("not political violence", "Strategic developments"): 1,
+        (NO_GROUP, "Explosions/Remote violence"): 1,  # a state air strike
+        ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    got = {i: (r["district"], r["group"]) for i, r in by_id(acled_2020).items()}
+    assert got == {
+        "ACLED-PAKFIXTUREN05": ("Peshawar", "ISPP"),
+        "ACLED-PAKFIXTUREN06": ("Kech", "BLA"),
+        "ACLED-PAKFIXTUREN08": ("North Waziristan", "TTP"),
+        "ACLED-PAKFIXTUREN09": ("Sukkur", "Sindhudesh Revolutionary Army (SRA)"),
+        "ACLED-PAKFIXTUREN10": ("North Waziristan", "Hafiz Gul Bahadur Group"),
+        "ACLED-PAKFIXTUREN11": ("Lasbela", "Fixture Lashkar-e-Fixture"),  # kept, '(Pakistan)' off
+        "ACLED-PAKFIXTUREN12": ("Lasbela", "Unknown"),
+    }
+    # Hub lies in Lasbela's 2022 polygon: the name 'Lasbela' (admin2) decides, with no guess
+    note = by_id(acled_2020)["ACLED-PAKFIXTUREN11"]["notes"]
+    assert "Lasbela" in note
+
+
+def test_acled_all_events_keeps_the_others_labelled_never_as_a_group(tmp_path):
+    result = load_file(ACLED_OLD, options={"acled_events": "all"})
+    balanced(result)
+    assert (result.accepted, len(result.left_out)) == (15, 2)  # only the out-of-scope places
+    kept = result.incidents[result.incidents["group"].str.startswith("Not a militant attack")]
+    assert sorted(kept["group"]) == sorted(
+        ["Not a militant attack: Riots/Protests"] * 3 + ["Not a militant attack: Strategic "
+         "development", "Not a militant attack: Remote violence",
+         "Not a militant attack: Violence against civilians"])
+    assert kept["notes"].str.contains("not an attack by a non-state armed group").all()
+    assert cli_main(["import", str(ACLED_OLD), "--acled-events", "all",
+                     "--out", str(tmp_path / "x.csv")]) == 1
+
+
+def test_gtd_release_in_scope_rows_victims_only_and_named_districts(gtd_2021):
+    balanced(gtd_2021)
+    assert (gtd_2021.rows_in, gtd_2021.accepted, len(gtd_2021.left_out),
+            gtd_2021.rejected) == (17, 10, 5, 2)
+    assert left_out_counts(gtd_2021) == {("outside the covered provinces", "Afghanistan"): 3,
+                                         ("outside the covered provinces", "India"): 1,
+                                         ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    assert [(p.line, p.field) for p in rejecting(gtd_2021)] == [(16, "nkillter"),
+                                                                (17, "iyear-imonth-iday")]
+    rows = by_id(gtd_2021)
+    got = {i: (r["district"], r["group"], None if pd.isna(r["killed"]) else int(r["killed"]),
+               None if pd.isna(r["injured"]) else int(r["injured"])) for i, r in rows.items()}
+    assert got == {
+        "GTD-2021FIXTURE006": ("Bajaur", "ISPP", 4, 10),     # 'Bajaur district'; 5 - 1
+        "GTD-2021FIXTURE007": ("North Waziristan", "TTP", 4, 2),  # Spinwam; 6 - 2, 3 - 1
+        "GTD-2021FIXTURE008": ("Upper South Waziristan", "TTP", 4, 2),  # Makin; nkillter -99
+        "GTD-2021FIXTURE009": ("Bannu", "Unknown", 1, 0),    # Jani Khel
+        "GTD-2021FIXTURE010": ("Karachi (district not stated)",
+                               "Sindhudesh Revolutionary Army (SRA)", 0, 2),
+        "GTD-2021FIXTURE011": ("Dera Bugti", "Baloch Republican Guards (BRG)", 0, 0),
+        "GTD-2021FIXTURE012": ("North Waziristan", "Hafiz Gul Bahadur Group", 3, None),
+        "GTD-2021FIXTURE013": ("Mastung", "ISPP", 2, 1),     # city 'Quetta': disagreement
+        "GTD-2021FIXTURE014": ("Unknown district (Khyber Pakhtunkhwa)", "Unknown", None, None),
+        "GTD-2021FIXTURE017": ("Peshawar", "Fixture Tehreek-e-Fixture", 2, 3),
+    }
+    named = ~gtd_2021.incidents["district"].str.startswith("Unknown district")
+    assert named.mean() >= 0.9
+    assert ("[import] killed 4: GTD nkill 5 less nkillter 1 (attackers)."
+            in rows["GTD-2021FIXTURE006"]["notes"])
+    assert ("[import] GTD nkill 4 may include attackers (nkillter unknown): killed is 4."
+            in rows["GTD-2021FIXTURE008"]["notes"])
+    assert rows["GTD-2021FIXTURE011"]["claimant_reported"] == (
+        "Baloch Republican Guards (BRG); Baloch Liberation Army (BLA)")
+    assert ("city 'Quetta' names Quetta" in rows["GTD-2021FIXTURE013"]["notes"])
+
+
+def test_gtd_report_is_a_screenful_with_the_summary_first(gtd_2021, tmp_path, capsys):
+    lines = gtd_2021.reports[0].lines()
+    assert lines[1] == "  17 rows read: 10 converted, 5 left out, 2 rejected"
+    assert lines[2] == ("  left out, outside the covered provinces (5 rows): Afghanistan 3; "
+                        "India 1; Pakistan / Punjab 1")
+    assert not any("Afghanistan" in line for line in lines[3:])  # counted, not listed
+    report = tmp_path / "rows.csv"
+    assert cli_main(["import", str(GTD_2021), "--out", str(tmp_path / "g.csv"),
+                     "--report", str(report)]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("Mapping report:") and len(printed) < 80
+    rows = pd.read_csv(report, dtype=str, keep_default_na=False)
+    per_line = rows[rows["outcome"] != "note"].drop_duplicates("line")
+    assert per_line["outcome"].value_counts().to_dict() == {"converted": 10, "left out": 5,
+                                                            "rejected": 2}
+
+
+def test_report_lists_only_a_screenful_of_values_per_field(tmp_path):
+    frame = pd.read_csv(GTD_2021, dtype=str, keep_default_na=False)
+    big = pd.concat([frame.iloc[[6]]] * 40, ignore_index=True)
+    big["eventid"] = [f"2021FIXTURE9{i:02d}" for i in range(40)]
+    big["city"] = [f"Fixture village {i}" for i in range(40)]
+    path = tmp_path / "many.csv"
+    big.to_csv(path, index=False)
+    lines = load_file(path).reports[0].lines()
+    district = lines[lines.index("  district:") + 1:]
+    assert len(district) == 13 and district[-1].startswith("    ... and 28 more values (28 rows")
+
+
+def test_point_in_a_polygon_of_several_districts_is_never_guessed():
+    from dashboard.importers.places import load_polygons
+    polygons = load_polygons()
+    south = polygons.locate(32.63, 69.85)
+    assert south.name == "South Waziristan" and south.own is None
+    assert set(south.districts) == {"Lower South Waziristan", "Upper South Waziristan"}
+    lasbela = polygons.locate(25.05, 66.91)
+    assert (lasbela.own, lasbela.districts) == ("Lasbela", ("Lasbela", "Hub"))
+    assert polygons.locate(31.55, 74.34) is None  # Lahore, Punjab: no polygon
+    ref = load_reference()
+    for p in polygons.polygons:
+        assert set(p.districts) <= set(ref.districts.index), p
+
+
+def test_south_waziristan_point_without_a_telling_name_gets_the_placeholder(tmp_path):
+    frame = pd.read_csv(GTD_2021, dtype=str, keep_default_na=False).iloc[[7]].copy()
+    frame["city"] = "Fixture hamlet"
+    path = tmp_path / "sw.csv"
+    frame.to_csv(path, index=False)
+    [row] = [r for _, r in load_file(path).incidents.iterrows()]
+    assert row["district"] == "Unknown district (Khyber Pakhtunkhwa)"
+    assert "holds Lower South Waziristan and Upper South Waziristan" in row["notes"]
+
+
+def test_named_groups_are_accepted_in_imported_files_only(tmp_path, gtd_2021):
+    out = write_table(gtd_2021.incidents, tmp_path / "gtd.csv")
+    again = load_file(out)
+    assert again.accepted == 10 and "Fixture Tehreek-e-Fixture" in set(again.incidents["group"])
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    table.loc[0, "group"] = "<b>Fixture</b>"
+    table.to_csv(out, index=False)
+    [problem] = rejecting(load_file(out))
+    assert problem.field == "group" and problem.reason.startswith("not a group name")
+
+
+def test_progress_bar_only_on_a_terminal_and_after_a_second():
+    import io
+    from dashboard.progress import RowProgress
+    ticks = iter([0.0, 0.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5])
+    quiet = io.StringIO()
+    with RowProgress("x.csv", stream=quiet, clock=lambda: next(ticks)) as bar:
+        bar.stage("converting", 100)
+        bar.advance(100)
+    assert quiet.getvalue() == ""  # not a terminal: nothing
+    ticks = iter([0.0, 0.2, 0.4])
+    fast = io.StringIO()
+    with RowProgress("x.csv", stream=fast, clock=lambda: next(ticks), force=True) as bar:
+        bar.stage("converting", 100)
+        bar.advance(100)
+    assert fast.getvalue() == ""  # under a second: nothing
+    clock = iter(range(0, 100, 2))
+    shown = io.StringIO()
+    with RowProgress("x.csv", stream=shown, clock=lambda: float(next(clock)), force=True) as bar:
+        bar.stage("converting", 3000)
+        for _ in range(3):
+            bar.advance(1000)
+        assert bar._bar is not None
+    assert "x.csv: converting" in shown.getvalue()
+
+
+def test_realistic_fixtures_are_marked_synthetic():
+    for path in (ACLED_OLD, ACLED_2020, GTD_2021):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.columns = [c.lower() for c in frame.columns]
+        assert frame.iloc[:, 1 if path != GTD_2021 else 0].str.contains("FIXTURE").all() or \
+            frame["event_id_cnty" if path != GTD_2021 else "eventid"].str.contains(
+                "FIXTURE").all(), path
+        notes = frame["notes" if "notes" in frame else "summary"]
+        assert notes.str.startswith("Test fixture, not a real event").all(), path
+    assert len(pd.read_csv(GTD_2021, nrows=0).columns) == 135
