@@ -851,3 +851,36 @@ def test_realistic_fixtures_are_marked_synthetic():
         notes = frame["notes" if "notes" in frame else "summary"]
         assert notes.str.startswith("Test fixture, not a real event").all(), path
     assert len(pd.read_csv(GTD_2021, nrows=0).columns) == 135
+
+
+# --------------------------------------------------------------------------- the page
+def test_page_reflects_what_was_loaded():
+    from dashboard import figures
+    from dashboard.aggregate import View
+    from dashboard.filters import Display, ViewState
+    from dashboard.layout import groups_present, header_text
+    ds = Dataset.from_result(load_files([GTD_2021, ACLED_OLD]))
+    assert header_text(ds).startswith("Sourced incidents (acled_2015_old_format, "
+                                      "gtd_2021_release): ISPP, BLA, TTP, Unknown, ")
+    assert ("Fixture Tehreek-e-Fixture", 1) in groups_present(ds)
+    shipped = Dataset.from_result(load_files([ROOT / "data" / "incidents.csv"]))
+    assert header_text(shipped) == ("Sourced incidents (baloch_major, isk_balochistan, "
+                                    "isk_other_provinces): IS-K, ISPP, BLA, BLF, BRAS")
+    # known groups keep their colours; any other named group a grey of the neutral scale
+    assert figures.group_colour("IS-K") == figures.GROUP_COLOURS["IS-K"]
+    assert figures.group_colour("Fixture Tehreek-e-Fixture") in figures.OTHER_GREYS
+    assert figures.group_colour("Lashkar-e-Jhangvi (LeJ)") == figures.group_colour(
+        "Lashkar-e-Jhangvi (LeJ)")
+    # one year of data: one tick per year, labelled by year, never by the hour
+    one_year = Dataset.from_result(load_files([GTD_2021]))
+    axis = figures.timeline_figure(View(one_year, ViewState())).layout.xaxis
+    assert (axis.tickformat, axis.dtick) == ("%Y", "M12")
+    month = View(Dataset.from_result(load_files([ACLED_2020])),
+                 ViewState(display=Display(period="month")))
+    axis = figures.timeline_figure(month).layout.xaxis
+    assert (axis.tickformat, axis.dtick) == ("%b %Y", "M1")
+    # many groups: the legend is a column right of the map; the note sits under the map
+    fig = figures.map_figure(View(ds, ViewState()))
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    [note] = [a for a in fig.layout.annotations if a.text.startswith("Not on the map")]
+    assert (note.y, note.yanchor) == (0, "top")
