@@ -189,6 +189,10 @@ class Converter:
         self.rejections: list[Problem] = []
         self.left_out: list[tuple[int, str, str]] = []
         self.placed: list[tuple[int, str, str]] = []
+        self.homes = dict(zip(ref.districts.index, ref.districts["province"]))  # district -> province
+        self.placeholders = dict(zip(load_placeholders()["province"],
+                                     load_placeholders()["district"]))
+        self._resolved: dict[str, str | None] = {}
 
     def reject(self, line: int, column: str, value: str, reason: str) -> None:
         self.rejections.append(Problem(self.source, line, column, value, reason))
@@ -272,7 +276,7 @@ class Converter:
                          f"{', '.join(d for d in polygon.districts if d != polygon.own)} "
                          f"({polygon.note}); set to {polygon.own}.")
         else:
-            district = load_placeholders().at[ours, "district"]
+            district = self.placeholders[ours]
             notes.append(f"the point lies in the {polygon.name} polygon, which holds "
                          f"{' and '.join(polygon.districts)} ({polygon.note}); the names do not "
                          f"say which: set to {district!r}.")
@@ -304,6 +308,12 @@ class Converter:
     def _resolve(self, raw: str) -> str | None:
         """A district name: the mapping table, the gazetteer, then without a trailing
         'district', 'agency', ... ('' = deliberately not resolved)."""
+        if raw in self._resolved:
+            return self._resolved[raw]
+        self._resolved[raw] = self._lookup(raw)
+        return self._resolved[raw]
+
+    def _lookup(self, raw: str) -> str | None:
         for text in dict.fromkeys([raw, _SUFFIX.sub("", raw.strip())]):
             ours = self.tables["district"].get(self.fmt, text)
             if ours is None:
@@ -313,7 +323,7 @@ class Converter:
         return None
 
     def _named_district(self, province: str, candidates: list[tuple[str, str]]) -> str | None:
-        homes = self.ref.districts["province"]
+        homes = self.homes
         for _, raw in candidates:
             ours = self._resolve(raw) if raw else None
             if ours and homes.get(ours) == province:
@@ -333,18 +343,17 @@ class Converter:
     def district(self, province: str, candidates: list[tuple[str, str]], line: int,
                  notes: list[str]) -> str:
         """The first candidate that is a district of the row's province; else a placeholder."""
-        homes = self.ref.districts["province"]
         ours = self._named_district(province, candidates)
         if ours:
             raw = next(r for _, r in candidates if r and self._resolve(r) == ours)
             self.mapped.append((line, "district", raw, ours, "mapped"))
             return ours
         raw = next((r for _, r in candidates if r), "")
-        own = homes.index[homes == province]
+        own = [d for d, home in self.homes.items() if home == province]
         if len(own) == 1:  # Islamabad: the territory is one district
             self.mapped.append((line, "district", raw, own[0], "mapped"))
             return own[0]
-        ours = load_placeholders().at[province, "district"]
+        ours = self.placeholders[province]
         self.mapped.append((line, "district", raw, ours, "unmapped"))
         given = ", ".join(f"{column} {r!r}" for column, r in candidates if r) or "none given"
         notes.append(f"district not resolved in {province} ({given}): set to {ours!r}")
