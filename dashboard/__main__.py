@@ -8,7 +8,7 @@ import sys
 from .data.dataset import Dataset
 from .data.duplicates import DUPLICATES
 from .data.loading import load_files
-from .importers.convert import FORMATS
+from .importers.convert import ACLED_EVENTS, FORMATS
 from .paths import DEFAULT_DATA
 from .settings import Settings
 
@@ -19,17 +19,26 @@ def _load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--duplicates", choices=DUPLICATES, default="keep",
                    help="likely duplicates across files: report and keep both (default), or "
                         "drop the later one")
+    _acled_option(p)
+
+
+def _acled_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--acled-events", choices=ACLED_EVENTS, default=None,
+                   help="ACLED rows kept: militant attacks only (default), or every event, "
+                        "protests, riots, strategic developments and state forces' events "
+                        "labelled 'Not a militant attack: <type>'")
 
 
 def _settings(args: argparse.Namespace, data) -> Settings:
     """The environment's settings with the command line's options over them."""
     return Settings.from_env(data=tuple(data), fmt=args.format, duplicates=args.duplicates,
+                             acled_events=args.acled_events,
                              **{k: getattr(args, k, None) for k in ("host", "port", "debug")})
 
 
 def _load(settings: Settings):
     return load_files(settings.data, fmt=settings.fmt, duplicates=settings.duplicates,
-                      max_bytes=settings.max_file_bytes)
+                      max_bytes=settings.max_file_bytes, options=settings.load_options)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -38,6 +47,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"error: {message}")
     for problem in result.problems:
         print(problem)
+    for line in result.left_out_lines():
+        print(line)
     print(result.summary())
     if result.file_errors:
         return 2
@@ -74,10 +85,12 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers.convert import write_table
+    from .importers.convert import write_row_report, write_table
 
-    settings = Settings.from_env(data=(args.path,), fmt=args.format)
-    result = load_files(settings.data, fmt=settings.fmt, max_bytes=settings.max_file_bytes)
+    settings = Settings.from_env(data=(args.path,), fmt=args.format,
+                                 acled_events=args.acled_events)
+    result = load_files(settings.data, fmt=settings.fmt, max_bytes=settings.max_file_bytes,
+                        options=settings.load_options)
     for message in result.file_errors:
         print(f"error: {message}", file=sys.stderr)
     if result.file_errors:
@@ -86,10 +99,15 @@ def _import(args: argparse.Namespace) -> int:
         print(f"error: {args.path}: not an ACLED or GTD export (its columns match neither); "
               "give --format acled or --format gtd", file=sys.stderr)
         return 2
-    for problem in result.problems:
-        if problem.line is not None:  # file-level notes repeat the report below
-            print(problem)
+    # the summary first; rejected rows (in scope) are listed in it, the rest in --report FILE
     print("\n".join(result.reports[0].lines()))
+    if args.report:
+        try:
+            write_row_report(result, args.report)
+        except OSError as exc:
+            print(f"error: {args.report}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"wrote the row-by-row report to {args.report}")
     if not result.accepted:
         print("error: no row could be converted; nothing written", file=sys.stderr)
         return 2
@@ -146,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     convert.add_argument("--format", choices=("auto", "acled", "gtd"), default="auto")
     convert.add_argument("--out", required=True, metavar="FILE",
                          help="the converted file: .csv, .xlsx or .parquet")
+    convert.add_argument("--report", metavar="FILE", default=None,
+                         help="also write every row's outcome (converted, left out, rejected, "
+                              "notes) to this CSV file")
+    _acled_option(convert)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args)

@@ -55,11 +55,13 @@ def callback_error(exc: Exception) -> None:
 def load_dataset(settings: Settings) -> Dataset:
     """The data the settings name, every problem logged."""
     result = load_files(settings.data, fmt=settings.fmt, duplicates=settings.duplicates,
-                        max_bytes=settings.max_file_bytes)
+                        max_bytes=settings.max_file_bytes, options=settings.load_options)
     for message in result.file_errors:
         log.error("error: %s", message)
     for problem in result.problems:
         log.warning("%s", problem)
+    for line in result.left_out_lines():
+        log.info("%s", line)
     log.info("%s", result.summary())
     return Dataset.from_result(result)
 

@@ -6,7 +6,10 @@ same group has the same colour in every chart (Okabe-Ito, colour-blind safe).
 """
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from . import aggregate
@@ -29,8 +32,17 @@ MAP_PAD, MIN_SPAN = 1.5, 6.0  # degrees around the bubbles; smallest frame
 MAP_ASPECT = 2.4  # longitude span per latitude span, so the map fills a wide frame
 
 
+# Groups outside the vocabulary (named in imported exports): a neutral grey each, fixed by name.
+OTHER_GREYS = ("#7F7F7F", "#A3A3A3", "#5C5C5C", "#BDBDBD", "#8E8E8E", "#4A4A4A", "#B0B0B0",
+               "#6E6E6E")
+
+
 def group_colour(group: str) -> str:
-    return GROUP_COLOURS.get(group, "#999999")
+    """The group's own colour; any other named group a grey of the neutral scale (the same
+    grey for the same name in every chart and every run)."""
+    if group in GROUP_COLOURS:
+        return GROUP_COLOURS[group]
+    return OTHER_GREYS[zlib.crc32(group.encode("utf-8")) % len(OTHER_GREYS)]
 
 
 # ---------------------------------------------------------------------- words
@@ -127,12 +139,25 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
     if note:  # a second subtitle line
         frame["margin"] = dict(frame["margin"], t=frame["margin"]["t"] + 20)
     frame.update(layout)
+    frame["legend"] = _fit_legend(frame["legend"], traces)
     # Built from plain dicts and not re-validated here (validation costs more than the
     # aggregation at a million rows); tests re-validate every chart with go.Figure(fig).
     return go.Figure(data=traces, layout=frame, _validate=False)
 
 
 NO_MATCH = "No incident matches these filters"
+LEGEND_ROW = 5  # more legend entries than this go in a column right of the plot
+
+
+def _fit_legend(legend: dict, traces: list[dict]) -> dict:
+    """A legend of many groups (imported data names any number) as a column right of the
+    plot, where it cannot run into the title or a note; a short one stays above the plot."""
+    shown = [t for t in traces if t.get("showlegend", True) and t.get("name")]
+    if len(shown) <= LEGEND_ROW:
+        return legend
+    title = dict(legend.get("title") or {}, side="top", font=dict(size=12))
+    return dict(legend, orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
+                title=title if title.get("text") else None)
 
 
 def _category_axis(order: list[str], height: int) -> dict:
@@ -226,11 +251,12 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
         traces.append(dict(
             type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
             xperiod="M12" if period == "year" else "M1", xperiodalignment="middle",
+            width=_bar_width(period), offset=-_bar_width(period) if column == "killed" else 0,
             customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
                            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
     layout = dict(barmode="group", dragmode="select", selectdirection="h",
-                  clickmode="event+select", xaxis=dict(title=None, type="date"),
+                  clickmode="event+select", xaxis=_period_axis(table["period"], period),
                   yaxis=dict(title=dict(text="People (known figures)"), rangemode="tozero"))
     if (f.date_from or f.date_to) and len(table):
         lo = f.date_from or table["period"].min().date()
@@ -240,6 +266,39 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
                                  layer="below")]
     return _figure(traces, layout, v, "casualties per " + period, base_url,
                    NO_MATCH if table.empty else None)
+
+
+def _period_axis(periods, period: str) -> dict:
+    """A date axis labelled by year (or month), one tick per period, fewer when there are
+    many, so one year or one month of data never reads as hours ('12:00:00 Jul 2, 2015')."""
+    axis = dict(title=None, type="date", tickformat="%Y" if period == "year" else "%b %Y")
+    if not len(periods):
+        return axis
+    first, last = periods.min(), periods.max()
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 12 if period == "year" else 1
+    count = months // step + 1
+    axis["dtick"] = f"M{step * max(1, -(-count // 12))}"  # at most about 12 ticks
+    axis["tick0"] = first.strftime("%Y-%m-%d")
+    axis["ticklabelmode"] = "period"
+    end = (last + pd.DateOffset(months=step)).strftime("%Y-%m-%d")
+    axis["range"] = [first.strftime("%Y-%m-%d"), end]
+    return axis
+
+
+def _bar_width(period: str) -> float:
+    """Each of the two bars takes 40% of its period (milliseconds on a date axis), so a lone
+    period still shows bars of a readable width."""
+    days = 365.25 if period == "year" else 30.44
+    return 0.4 * days * 86_400_000
+
+
+def _unplaced_note(unplaced) -> dict:
+    """The districts without coordinates, under the map (the legend is above it)."""
+    note = ", ".join(f"{d} ({a})" for d, a in zip(unplaced["district"], unplaced["attacks"]))
+    return dict(text=f"Not on the map (no headquarters coordinates): {note}", showarrow=False,
+                xref="paper", yref="paper", x=0, y=0, yshift=-6, xanchor="left",
+                yanchor="top", font=dict(size=12), align="left")
 
 
 def map_figure(v: View, base_url: str = "") -> go.Figure:
@@ -277,11 +336,7 @@ def map_figure(v: View, base_url: str = "") -> go.Figure:
                  showframe=False),
     )
     if len(unplaced):
-        note = ", ".join(f"{d} ({a})" for d, a in zip(unplaced["district"], unplaced["attacks"]))
-        layout["annotations"] = [dict(
-            text=f"Not on the map (no headquarters coordinates): {note}", showarrow=False,
-            xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="bottom",
-            font=dict(size=12))]
+        layout["annotations"] = [_unplaced_note(unplaced)]
     empty = not len(points) and not len(unplaced)
     fig = _figure(traces, layout, v, "attacks by district (map)", base_url)
     if empty:

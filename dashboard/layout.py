@@ -42,6 +42,26 @@ def _kpi(id_: str, label: str):
     ])), xs=6, md=3)
 
 
+def groups_present(ds) -> list[tuple[str, int]]:
+    """The groups in the data with their attacks: the vocabulary's order, then other named
+    groups (imported data) by attacks."""
+    counts = ds.incidents["group"].astype(str).value_counts()
+    known = [g for g in ds.reference.vocab["group"].canonical if g in counts.index]
+    others = sorted((g for g in counts.index if g not in known), key=lambda g: (-counts[g], g))
+    return [(g, int(counts[g])) for g in known + others]
+
+
+def header_text(ds, shown: int = 6) -> str:
+    """What the page holds, from the data loaded: its collections and groups."""
+    groups = [g for g, _ in groups_present(ds)]
+    names = ", ".join(groups[:shown]) + (f" and {len(groups) - shown} more groups"
+                                         if len(groups) > shown else "")
+    collections = ds.values("collection")
+    where = (f"{len(collections)} collections" if len(collections) > 3
+             else ", ".join(collections)) or "no collection"
+    return f"Sourced incidents ({where}): {names or 'no group'}"
+
+
 def coverage(ds) -> html.Div:
     """Data range, incident count and each collection's inclusion rule."""
     inc = ds.incidents
@@ -61,6 +81,8 @@ def coverage(ds) -> html.Div:
         html.Span("Counts are of sourced incidents only and fall below published totals; "
                   "collections follow different inclusion rules:"),
         html.Ul(items, className="mb-0"),
+        html.Div("Groups: " + (", ".join(f"{g} ({n})" for g, n in groups_present(ds))
+                               or "none"), className="coverage-groups"),
     ], id=ids.COVERAGE, className="coverage small")
 
 
@@ -133,8 +155,7 @@ def _labelled(id_: str, label: str, control) -> html.Div:
 def controls(ds) -> dbc.Card:
     """The filter panel: one control per filter, the timeline's period, and reset."""
     ref = ds.reference
-    groups = [g for g in ref.vocab["group"].canonical if g in set(ds.values("group"))] or \
-        ds.values("group")
+    groups = [g for g, _ in groups_present(ds)]  # known groups first, then any others named
     dates = ds.incidents["date"]
     lo = dates.min().date() if len(dates) else None
     hi = dates.max().date() if len(dates) else None
@@ -231,8 +252,7 @@ def build_layout(ds, topojson_url: str) -> html.Div:
         dcc.Store(id=ids.STATE, data=ViewState().as_dict()),
         dbc.Navbar(dbc.Container([
             html.Span("Pakistan Militancy Dashboard", className="navbar-brand fw-bold"),
-            html.Span("Sourced incidents: IS-K, ISPP and Baloch separatist attacks",
-                      className="text-light small"),
+            html.Span(header_text(ds), className="text-light small"),
         ], fluid=True), color="dark", dark=True, className="mb-3"),
         dbc.Container([
             dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True),

@@ -9,3 +9,5 @@ MAPPINGS_DIR = DATA_DIR / "mappings"
 DEFAULT_DATA = (DATA_DIR / "incidents.csv",)
 ASSETS = ROOT / "assets"
 TOPOJSON = ASSETS / "topojson"
+GEO_DIR = DATA_DIR / "geo"
+DISTRICT_POLYGONS = GEO_DIR / "pakistan_districts_bl_kp_sd_ict.geojson"

@@ -5,6 +5,7 @@
 | DASHBOARD_DATA | --data | data files, separated by ':' (os.pathsep) | data/incidents.csv |
 | DASHBOARD_FORMAT | --format | auto, canonical, imported, acled, gtd | auto |
 | DASHBOARD_DUPLICATES | --duplicates | keep, drop-later | keep |
+| DASHBOARD_ACLED_EVENTS | --acled-events | attacks (militant attacks only), all | attacks |
 | DASHBOARD_MAX_FILE_MB | | largest data file read, in MB | 1024 |
 | | --host, --port, --debug | where `python -m dashboard` serves; Dash debug mode | 127.0.0.1, 8050, off |
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .data.duplicates import DUPLICATES
-from .importers.convert import FORMATS
+from .importers.convert import ACLED_EVENTS, FORMATS
 from .paths import DEFAULT_DATA
 
 DEFAULT_MAX_FILE_MB = 1024  # a million-row CSV is about 250 MB
@@ -26,6 +27,7 @@ class Settings:
     data: tuple[str, ...] = field(default_factory=lambda: tuple(str(p) for p in DEFAULT_DATA))
     fmt: str = "auto"
     duplicates: str = "keep"
+    acled_events: str = "attacks"
     max_file_mb: int = DEFAULT_MAX_FILE_MB
     host: str = "127.0.0.1"
     port: int = 8050
@@ -33,9 +35,14 @@ class Settings:
 
     def __post_init__(self):
         for name, value, allowed in (("format", self.fmt, FORMATS),
-                                     ("duplicates", self.duplicates, DUPLICATES)):
+                                     ("duplicates", self.duplicates, DUPLICATES),
+                                     ("acled_events", self.acled_events, ACLED_EVENTS)):
             if value not in allowed:
                 raise ValueError(f"{name} {value!r}: expected one of {', '.join(allowed)}")
+
+    @property
+    def load_options(self) -> dict:
+        return {"acled_events": self.acled_events}
 
     @property
     def max_file_bytes(self) -> int:
@@ -54,7 +61,8 @@ class Settings:
         if get("DASHBOARD_DATA"):
             values["data"] = tuple(p for p in get("DASHBOARD_DATA").split(os.pathsep) if p)
         for key, name, allowed in (("fmt", "DASHBOARD_FORMAT", FORMATS),
-                                   ("duplicates", "DASHBOARD_DUPLICATES", DUPLICATES)):
+                                   ("duplicates", "DASHBOARD_DUPLICATES", DUPLICATES),
+                                   ("acled_events", "DASHBOARD_ACLED_EVENTS", ACLED_EVENTS)):
             if get(name) and get(name) not in allowed:
                 raise ValueError(f"{name}={get(name)!r}: expected one of {', '.join(allowed)}")
             if get(name):

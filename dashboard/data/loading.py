@@ -13,6 +13,7 @@ import pandas as pd
 from ..importers.convert import EXPORTS, FORMATS, detect_format, load_export
 from ..importers.mapping import reference_for, with_placeholders
 from ..paths import DEFAULT_DATA
+from ..progress import RowProgress
 from ..reference import Reference, load_reference
 from .dataset import Dataset
 from .duplicates import likely_duplicates
@@ -22,41 +23,57 @@ from .validate import validate
 
 
 def load_file(path: str | Path, ref: Reference | None = None, fmt: str = "auto",
-              max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+              max_bytes: int = DEFAULT_MAX_BYTES, options: dict | None = None,
+              progress: RowProgress | None = None) -> LoadResult:
     """Read and validate one file. Raises DataFileError if it is not a readable table.
 
     fmt: 'canonical', 'imported', 'acled', 'gtd', or 'auto' to tell by the file's columns.
-    ACLED and GTD exports are converted, then validated.
+    ACLED and GTD exports are converted, then validated. options: {'acled_events': 'attacks'
+    or 'all'}. progress: a bar for long files (see dashboard/progress.py).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    raw = read_table(path, max_bytes)
+    progress = progress or RowProgress(Path(path).name, force=False)
+    progress.stage("reading")
+    raw = read_table(path, max_bytes, progress=progress.advance)
     if not len(raw.frame.columns):
         raise DataFileError(f"{path}: no columns found")
     if not len(raw.frame):
         raise DataFileError(f"{path}: a header but no data rows")
     fmt = detect_format(raw.frame.columns) if fmt == "auto" else fmt
     if fmt in EXPORTS:
-        return load_export(raw, str(path), fmt, ref)
+        progress.stage("converting", len(raw.frame))
+        return load_export(raw, str(path), fmt, ref, options, progress=progress.advance)
+    progress.stage("validating", len(raw.frame))
     if fmt == "imported":
-        return validate(raw, str(path), with_placeholders(ref or load_reference()),
-                        require_url=False)
-    return validate(raw, str(path), ref)
+        result = validate(raw, str(path), with_placeholders(ref or load_reference()),
+                          require_url=False, open_groups=True)
+    else:
+        result = validate(raw, str(path), ref)
+    progress.advance(len(raw.frame))
+    return result
 
 
 def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
-               duplicates: str = "keep", max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
-    """Load several files; an unreadable file is reported and the others still load."""
+               duplicates: str = "keep", max_bytes: int = DEFAULT_MAX_BYTES,
+               options: dict | None = None, progress: bool | None = None) -> LoadResult:
+    """Load several files; an unreadable file is reported and the others still load.
+
+    progress: None shows a bar on a terminal for files that take over a second; False never.
+    """
     ref = ref or load_reference()
-    frames, problems, rows_in, errors, reports = [], [], 0, [], []
+    frames, problems, rows_in, errors, reports, left_out = [], [], 0, [], [], []
     seen: dict[str, str] = {}  # incident_id -> the file it was accepted from
     sources: dict[str, str] = {}  # file name -> path as given
     for path in paths:
         try:
-            result = load_file(path, ref, fmt, max_bytes)
+            with RowProgress(Path(path).name, force=None if progress is None else progress
+                             ) as bar:
+                result = load_file(path, ref, fmt, max_bytes, options, bar)
         except DataFileError as exc:
             errors.append(str(exc))
             continue
+        left_out.extend(result.left_out)
         sources[Path(path).name] = str(path)
         reports.extend(result.reports)
         frames.append(_without_seen_ids(result.incidents, str(path), seen, problems))
@@ -71,7 +88,7 @@ def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
     problems.extend(likely)
     incidents = incidents.sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
     return LoadResult(incidents, problems, rows_in, errors, reports,
-                      reference_for(incidents, ref))
+                      reference_for(incidents, ref), left_out)
 
 
 def _without_seen_ids(inc: pd.DataFrame, path: str, seen: dict[str, str],

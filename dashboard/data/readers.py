@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,11 @@ from .schema import DataFileError, RawTable
 DEFAULT_MAX_BYTES = 1024 * 2**20  # a million-row CSV is about 250 MB
 
 
-def read_table(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
+def read_table(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+               progress: Callable[[int], None] | None = None) -> RawTable:
     """The file's cells as text ('' for missing) and the file line of each row. A file over
-    `max_bytes` is refused before it is read into memory."""
+    `max_bytes` is refused before it is read into memory. `progress(n)` is told of CSV rows
+    as they are read."""
     path = Path(path)
     _check_size(path, max_bytes)
     suffix = path.suffix.lower()
@@ -32,7 +35,7 @@ def read_table(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable
             return RawTable(cells_to_text(frame), list(range(1, len(frame) + 1)))
     except Exception as exc:  # the readers raise many types for a broken file
         raise DataFileError(f"{path}: not a readable {suffix[1:]} table ({exc})") from None
-    return _read_csv(path)
+    return _read_csv(path, progress)
 
 
 def _check_size(path: Path, max_bytes: int) -> None:
@@ -90,7 +93,7 @@ def _decode(path: Path) -> str:
     return text
 
 
-def _read_csv(path: Path) -> RawTable:
+def _read_csv(path: Path, progress: Callable[[int], None] | None = None) -> RawTable:
     reader = csv.reader(io.StringIO(_decode(path), newline=""))
     try:
         header = next(reader)
@@ -114,6 +117,8 @@ def _read_csv(path: Path) -> RawTable:
             rows.append(record)
             lines.append(start)
             start = reader.line_num + 1
+            if progress and len(rows) % 10_000 == 0:
+                progress(10_000)
     except csv.Error as exc:
         raise DataFileError(f"{path}: not a CSV table (line {reader.line_num}: {exc})") from None
     frame = pd.DataFrame(rows, columns=unique_names(header), dtype=object)

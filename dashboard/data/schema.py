@@ -67,6 +67,8 @@ class LoadResult:
     file_errors: list[str] = field(default_factory=list)
     reports: list = field(default_factory=list)  # importers' ImportReport, one per export
     reference: Reference | None = None  # the gazetteer plus the placeholder districts used
+    # rows of exports out of scope, counted not listed: (file, line, reason, detail)
+    left_out: list = field(default_factory=list)
 
     @property
     def accepted(self) -> int:
@@ -74,10 +76,26 @@ class LoadResult:
 
     @property
     def rejected(self) -> int:
-        return self.rows_in - self.accepted
+        return self.rows_in - self.accepted - len(self.left_out)
 
     def summary(self) -> str:
-        return f"{self.rows_in} rows: {self.accepted} accepted, {self.rejected} rejected"
+        if not self.left_out:
+            return f"{self.rows_in} rows: {self.accepted} accepted, {self.rejected} rejected"
+        return (f"{self.rows_in:,} rows: {self.accepted:,} accepted, {len(self.left_out):,} left "
+                f"out (out of scope), {self.rejected:,} rejected")
+
+    def left_out_lines(self) -> list[str]:
+        """Rows left out, counted per file, reason and detail (country, province, type)."""
+        counts: dict[tuple[str, str], dict[str, int]] = {}
+        for source, _, reason, detail in self.left_out:
+            part = counts.setdefault((source, reason), {})
+            part[detail] = part.get(detail, 0) + 1
+        out = []
+        for (source, reason), part in counts.items():
+            shown = "; ".join(f"{d} {n:,}" for d, n in
+                              sorted(part.items(), key=lambda kv: (-kv[1], kv[0])))
+            out.append(f"{source}: left out, {reason} ({sum(part.values()):,} rows): {shown}")
+        return out
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

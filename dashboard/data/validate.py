@@ -17,6 +17,7 @@ from .readers import unique_names
 from .schema import (COLUMNS, DISTRICT_SEP, MAX_COUNT, OPTIONAL, REQUIRED, URL, LoadResult,
                      Problem, RawTable, empty_frame, typed)
 
+_NOT_A_NAME = re.compile(r"[<>{}\x00-\x1f\x7f]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 
 
@@ -35,11 +36,13 @@ class _Collector:
 
 
 def validate(raw: RawTable, source: str, ref: Reference | None = None,
-             today: date | None = None, require_url: bool = True) -> LoadResult:
+             today: date | None = None, require_url: bool = True,
+             open_groups: bool = False) -> LoadResult:
     """Check every cell of a raw table; return accepted rows typed and all problems.
 
     With require_url=False (imported data), a row without a source URL is accepted when it
-    names its sources in source_text.
+    names its sources in source_text. With open_groups (imported data), a group outside the
+    vocabulary is accepted under its own name, spacing tidied.
     """
     ref = ref or load_reference()
     n = len(raw.frame)
@@ -60,7 +63,8 @@ def validate(raw: RawTable, source: str, ref: Reference | None = None,
             frame[c] = ""
     _check_shape(raw, out)
     text = {c: frame[c].fillna("").astype(str).str.strip() for c in frame.columns}
-    checked = _check_cells(text, source, ref, today or date.today(), require_url, out)
+    checked = _check_cells(text, source, ref, today or date.today(), require_url, out,
+                           open_groups)
     result = pd.DataFrame({**checked, **{c: text[c] for c in extra}})[~out.bad]
     result = result.reset_index(drop=True)
     result["source_file"] = Path(source).name
@@ -81,13 +85,15 @@ def _check_shape(raw: RawTable, out: _Collector) -> None:
 
 
 def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today: date,
-                 require_url: bool, out: _Collector) -> dict[str, pd.Series]:
+                 require_url: bool, out: _Collector,
+                 open_groups: bool = False) -> dict[str, pd.Series]:
     """Each schema column checked and converted, in the order of the result's columns."""
     ids = _check_ids(text["incident_id"], out)
     dates = _check_dates(text["date"], out, today)
     provinces = _check_lookup(text["province"], "province", ref.province_lookup, out)
     districts = _check_districts(text["district"], provinces, ref, out)
-    vocab = {f: _check_lookup(text[f], f, ref.vocab[f], out) for f in VOCAB_FIELDS}
+    vocab = {f: _check_lookup(text[f], f, ref.vocab[f], out, open_=open_groups and f == "group")
+             for f in VOCAB_FIELDS}
     killed = _check_count(text["killed"], "killed", out)
     injured = _check_count(text["injured"], "injured", out)
     lat, lon = _check_coordinates(text["latitude"], text["longitude"], provinces, ref, out)
@@ -157,12 +163,22 @@ def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:
     return parsed.dt.normalize()
 
 
-def _check_lookup(values: pd.Series, name: str, lookup, out: _Collector) -> pd.Series:
+def _check_lookup(values: pd.Series, name: str, lookup, out: _Collector,
+                  open_: bool = False) -> pd.Series:
+    """Each value resolved to the vocabulary. With `open_` (groups of imported data), any
+    other name is kept, spacing tidied, unless it holds characters no group name has."""
     uniques = values.unique()
     resolved = {v: lookup.resolve(v) for v in uniques}
+    if open_:
+        resolved = {v: c or (" ".join(v.split()) if v and not _NOT_A_NAME.search(v) else None)
+                    for v, c in resolved.items()}
     mapped = values.map(resolved)
     for row in np.flatnonzero(mapped.isna().to_numpy()):
         v = values.iat[row]
+        if open_ and v and _NOT_A_NAME.search(v):
+            out.add(row, name, v, "not a group name: it may not hold <, >, {, } or control "
+                                  "characters")
+            continue
         if v == "":
             out.add(row, name, v, f"missing: one of {', '.join(lookup.canonical)}")
             continue
@@ -231,6 +247,12 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
     lon = pd.to_numeric(lon_text.where(lon_text != ""), errors="coerce")
     min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
     given = ((lat_text != "") | (lon_text != "")).to_numpy()
+    boxes = {p: tuple(b) for p, b in zip(ref.provinces.index, ref.provinces[
+        ["min_lat", "max_lat", "min_lon", "max_lon"]].to_numpy())}
+
+    def inside(province: str, y: float, x: float) -> bool:  # ref.inside_province, faster
+        lo_y, hi_y, lo_x, hi_x = boxes[province]
+        return bool(lo_y <= y <= hi_y and lo_x <= x <= hi_x)
     for row in np.flatnonzero(given):  # only rows that give a coordinate
         a, b = lat_text.iat[row], lon_text.iat[row]
         y, x = lat.iat[row], lon.iat[row]
@@ -242,7 +264,7 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
                     a if np.isnan(y) else b, "not a number")
         elif not (min_lat <= y <= max_lat and min_lon <= x <= max_lon):
             out.add(row, "latitude", f"{a}, {b}", "outside Pakistan")
-        elif not pd.isna(provinces.iat[row]) and not ref.inside_province(provinces.iat[row], y, x):
+        elif not pd.isna(provinces.iat[row]) and not inside(provinces.iat[row], y, x):
             out.note(out.lines[row], "latitude", f"{a}, {b}",
                      f"outside the box of {provinces.iat[row]}'s populated places in "
                      "data/provinces.csv: kept, but check the coordinate")

@@ -1,5 +1,10 @@
 """Global Terrorism Database exports: year, month and day apart (0 = unknown), -99 for an
-unknown count, up to three citations."""
+unknown count, up to three citations, up to three groups, and every country.
+
+Killed and injured are victims only: nkill less nkillter (the attackers killed) and nwound less
+nwoundte, where both are known, with the subtraction in the row's notes; a figure is never
+invented (unknown stays blank).
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -11,32 +16,37 @@ UNKNOWN_COUNT = -99
 
 
 def row(conv: Converter, r: dict[str, str], line: int) -> dict | None:
-    province = conv.province(r["provstate"], "provstate", line)
     notes: list[str] = []
-    day = parse_date(conv, r, line, notes)
-    if province is None or day is None:
+    place = conv.place(line, r["country_txt"], ("provstate", r["provstate"]),
+                       [("city", r["city"])], r["latitude"], r["longitude"], notes)
+    if place is None:  # left out (another country or province) or rejected
         return None
-    killed = count(r["nkill"], "nkill", notes)
-    if killed:
-        notes.append(f"{FORMAT.caveats[0][1]}.")
+    day = parse_date(conv, r, line, notes)
+    killed = victims(conv, r, "nkill", "nkillter", "killed", line, notes)
+    injured = victims(conv, r, "nwound", "nwoundte", "injured", line, notes)
+    if day is None or killed is None or injured is None:
+        return None
+    province, district = place
     claimed = whole(r["claimed"])
+    names = [n for n in (r["gname"], r["gname2"], r["gname3"]) if n and fold(n) != "unknown"]
     return {
         "incident_id": f"GTD-{r['eventid']}" if r["eventid"] else "",
         "date": day,
         "province": province,
-        "district": conv.district(province, [("city", r["city"])], line, notes),
-        "group": conv.value("group", [r["gname"]], "Other", line, notes, blank="Unknown"),
+        "district": district,
+        "group": conv.value("group", [r["gname"]], "Other", line, notes, blank="Unknown",
+                            keep=True),
         "attribution": conv.value("attribution", [r["claimed"] if claimed is None
                                                   else str(claimed)], "attributed", line, notes),
         "target_type": conv.value("target_type", [r["targtype1_txt"]], "Other", line, notes),
         "attack_type": conv.value("attack_type", [r["attacktype1_txt"]], "Other", line, notes),
         "killed": killed,
-        "injured": count(r["nwound"], "nwound", notes),
+        "injured": injured,
         **sources([r["scite1"], r["scite2"], r["scite3"]], notes),
         "location": "" if fold(r["city"]) == "unknown" else r["city"],
         "latitude": r["latitude"],
         "longitude": r["longitude"],
-        "claimant_reported": r["gname"],
+        "claimant_reported": "; ".join(names) or r["gname"],
         "target_detail": detail("GTD", r["targtype1_txt"]),
         "notes": with_notes(r["summary"], notes),
     }
@@ -68,12 +78,37 @@ def count(text: str, column: str, notes: list[str]) -> str:
     return text
 
 
+def victims(conv: Converter, r: dict[str, str], total: str, attackers: str, ours: str,
+            line: int, notes: list[str]) -> str | None:
+    """The victims of a count: total less the attackers where both are known (noted); the
+    total, noted as possibly counting attackers, where only it is; None: rejected."""
+    all_ = count(r[total], total, notes)
+    if all_ == "":
+        return ""
+    n, less = whole(all_), whole(r[attackers]) if r[attackers] else None
+    if less == UNKNOWN_COUNT or less is None or n is None or n < 0:
+        if n is not None and n > 0:  # validation rejects what is not a count
+            notes.append(f"GTD {total} {n} may include attackers ({attackers} "
+                         f"{'not given' if not r[attackers] else 'unknown'}): {ours} is {n}.")
+        return all_
+    if less < 0 or less > n:
+        conv.reject(line, attackers, r[attackers],
+                    f"attackers {'below zero' if less < 0 else f'above {total} {n}'}: cannot "
+                    f"be subtracted from {total}")
+        return None
+    notes.append(f"{ours} {n - less}: GTD {total} {n} less {attackers} {less} (attackers).")
+    return str(n - less)
+
+
 FORMAT = ExportFormat(
     key="gtd", name="GTD",
-    columns=("eventid", "iyear", "imonth", "iday", "provstate", "city", "latitude",
-             "longitude", "gname", "targtype1_txt", "attacktype1_txt", "nkill", "nwound",
-             "summary", "scite1", "scite2", "scite3", "claimed"),
+    columns=("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city",
+             "latitude", "longitude", "gname", "targtype1_txt", "attacktype1_txt", "nkill",
+             "nwound", "summary", "scite1", "scite2", "scite3", "claimed"),
+    optional=("nkillter", "nwoundte", "gname2", "gname3"),
     signature=frozenset({"eventid", "iyear", "gname"}),
-    caveats=(("killed", "GTD nkill counts every death, attackers included"),),
+    caveats=(("killed", "GTD killed and injured are victims only: nkill less nkillter and "
+                        "nwound less nwoundte where both are known; where nkillter or "
+                        "nwoundte is unknown the total is kept and may include attackers"),),
     row=row,
 )

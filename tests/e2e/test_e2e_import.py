@@ -1,8 +1,9 @@
 """End-to-end: the dashboard served on an ACLED export (`--data ... --format acled`).
 
 Expected numbers come straight from the synthetic fixture with pandas, not from the importer:
-every row in one of the four provinces with a real date is an attack; ACLED has no injury
-count, so every row's injured is unknown and the known total is 0.
+every row in one of the four provinces with a real date is an attack when it is political
+violence by a non-state armed group (inter 2, 3 or 4: the perpetrator, or either side of a
+battle); ACLED has no injury count, so every row's injured is unknown and the known total is 0.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from harness.servers import start_server
 ROOT = Path(__file__).resolve().parents[2]
 ACLED = "tests/fixtures/acled_sample.csv"
 PROVINCES = {"Balochistan", "Khyber Pakhtunkhwa", "Sindh", "Islamabad Capital Territory"}
+ARMED = {"2", "3", "4"}  # ACLED inter codes: rebel group, political and identity militia
 SETTLE_MS = 15_000
 
 
@@ -34,7 +36,11 @@ def real_date(text: str) -> bool:
 @pytest.fixture(scope="module")
 def expected() -> pd.DataFrame:
     rows = pd.read_csv(ROOT / ACLED, dtype=str, keep_default_na=False)
-    return rows[rows["admin1"].isin(PROVINCES) & rows["event_date"].map(real_date)]
+    attack = (rows["event_type"].isin(["Explosions/Remote violence", "Violence against civilians"])
+              & rows["inter1"].isin(ARMED)) | ((rows["event_type"] == "Battles")
+                                               & (rows["inter1"].isin(ARMED)
+                                                  | rows["inter2"].isin(ARMED)))
+    return rows[rows["admin1"].isin(PROVINCES) & rows["event_date"].map(real_date) & attack]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +61,7 @@ def page(browser, acled_server):
 
 
 def test_acled_export_totals_on_the_page(page, expected):
-    assert len(expected) == 11  # 13 fixture rows: one in Punjab, one on 31 February
+    assert len(expected) == 10  # 13 rows: one in Punjab, one on 31 February, one not an attack
     expect(page.locator("#kpi-attacks")).to_have_text(str(len(expected)), timeout=SETTLE_MS)
     expect(page.locator("#kpi-killed")).to_have_text(str(expected["fatalities"].astype(int).sum()))
     expect(page.locator("#kpi-injured")).to_have_text("0")

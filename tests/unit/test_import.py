@@ -24,6 +24,7 @@ from dashboard.importers.convert import detect_format, write_table
 from dashboard.data.duplicates import find_duplicates
 from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
+from dashboard.importers.acled import NO_GROUP
 from tests.scopes import per_module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,9 +44,11 @@ def rejecting(result) -> list:
 
 
 def balanced(result) -> None:
-    """Rows in = accepted + rejected, and every rejected row is named by a problem."""
-    assert result.accepted + result.rejected == result.rows_in
+    """Rows in = accepted + left out + rejected, and every rejected row is named by a problem."""
+    assert result.accepted + len(result.left_out) + result.rejected == result.rows_in
     assert len({(p.source, p.line) for p in rejecting(result)}) == result.rejected
+    assert not {(s, line) for s, line, _, _ in result.left_out} & {
+        (p.source, p.line) for p in rejecting(result)}
 
 
 @pytest.fixture(scope=per_module)
@@ -87,7 +90,7 @@ def test_fold_strips_accents_case_and_spacing():
 # --------------------------------------------------------------------------- ACLED
 def test_acled_totals(acled):
     balanced(acled)
-    assert (acled.rows_in, acled.accepted, acled.rejected) == (13, 11, 2)
+    assert (acled.rows_in, acled.accepted, len(acled.left_out), acled.rejected) == (13, 10, 2, 1)
     inc = acled.incidents
     assert int(inc["killed"].sum()) == 37 and inc["killed"].notna().all()
     assert inc["injured"].isna().all()  # ACLED has no injury count: unknown, never zero
@@ -95,13 +98,15 @@ def test_acled_totals(acled):
     assert set(inc["collection"]) == {"acled_sample"}
 
 
-def test_acled_rejects_punjab_and_impossible_date_by_line(acled):
+def test_acled_leaves_out_punjab_and_strategic_developments_rejects_impossible_date(acled):
     assert [(p.line, p.field, p.value, p.reason) for p in rejecting(acled)] == [
-        (9, "admin1", "Punjab", "not one of the provinces the gazetteer covers (Balochistan, "
-                                "Khyber Pakhtunkhwa, Sindh, Islamabad)"),
-        (14, "event_date", "31 February 2024", "not a date (YYYY-MM-DD or '15 March 2024')"),
+        (14, "event_date", "31 February 2024", "not a date (YYYY-MM-DD, '15 March 2024', "
+                                               "'01-January-2015' or '18/04/2001')"),
     ]
-    assert str(rejecting(acled)[0]).startswith(f"{ACLED}:9: admin1 'Punjab': ")
+    assert str(rejecting(acled)[0]).startswith(f"{ACLED}:14: event_date '31 February 2024': ")
+    assert [(line, reason, detail) for _, line, reason, detail in acled.left_out] == [
+        (9, "outside the covered provinces", "Pakistan / Punjab"),
+        (12, "not political violence", "Strategic developments")]
 
 
 def test_acled_rows_converted(acled):
@@ -121,13 +126,11 @@ def test_acled_rows_converted(acled):
                                   "TTP", "Civilians", "Kidnapping", 0),
         "ACLED-PAK-FIXTURE-006": ("2024-06-20", "Balochistan", PLACEHOLDER_BL, "IS-K", "Other",
                                   "Bombing/IED", 4),
-        "ACLED-PAK-FIXTURE-007": ("2024-07-04", "Sindh", "Karachi (district not stated)", "Other",
-                                  "Civilians", "Armed assault", 1),
+        "ACLED-PAK-FIXTURE-007": ("2024-07-04", "Sindh", "Karachi (district not stated)",
+                                  "Lashkar-e-Jhangvi (LeJ)", "Civilians", "Armed assault", 1),
         "ACLED-PAK-FIXTURE-009": ("2024-08-11", "Islamabad", "Islamabad", "Unknown", "Other",
                                   "Bombing/IED", 0),
         "ACLED-PAK-FIXTURE-010": ("2024-09-02", "Balochistan", "Kech", "BLA", "Other", "Other", 5),
-        "ACLED-PAK-FIXTURE-011": ("2024-09-15", "Balochistan", "Panjgur", "BLF", "Other", "Other",
-                                  0),
         "ACLED-PAK-FIXTURE-012": ("2024-10-01", "Khyber Pakhtunkhwa", "Bajaur", "IS-K", "Other",
                                   "Armed assault", 7),
     }
@@ -145,11 +148,10 @@ def test_acled_multi_actor_rows_keep_the_full_actor_text(acled):
                                           "BLF: Baloch Liberation Front")
 
 
-def test_acled_unmapped_group_is_other_and_says_so(acled):
+def test_acled_group_alias_maps_onto_one_named_group(acled):
     row = by_id(acled)["ACLED-PAK-FIXTURE-007"]
-    assert row["group"] == "Other" and row["claimant_reported"] == "Lashkar-e-Jhangvi"
-    assert ("[import] group 'Lashkar-e-Jhangvi' not in data/mappings/groups.csv: set to Other"
-            in row["notes"])
+    assert row["group"] == "Lashkar-e-Jhangvi (LeJ)"
+    assert row["claimant_reported"] == "Lashkar-e-Jhangvi"
 
 
 def test_acled_urdu_place_gets_the_placeholder_and_no_coordinates(acled):
@@ -176,7 +178,7 @@ def test_acled_notes_caveats_and_sources_on_every_row(acled):
 # --------------------------------------------------------------------------- GTD
 def test_gtd_totals(gtd):
     balanced(gtd)
-    assert (gtd.rows_in, gtd.accepted, gtd.rejected) == (14, 11, 3)
+    assert (gtd.rows_in, gtd.accepted, len(gtd.left_out), gtd.rejected) == (14, 11, 1, 2)
     inc = gtd.incidents
     assert int(inc["killed"].sum()) == 22 and int(inc["killed"].isna().sum()) == 2
     assert int(inc["injured"].sum()) == 38 and int(inc["injured"].isna().sum()) == 2
@@ -184,10 +186,11 @@ def test_gtd_totals(gtd):
 
 def test_gtd_rejections_by_line(gtd):
     assert [(p.line, p.field, p.value) for p in rejecting(gtd)] == [
-        (6, "source_urls", ""), (11, "provstate", "Punjab"), (14, "iyear-imonth-iday", "2023-2-30")]
+        (6, "source_urls", ""), (14, "iyear-imonth-iday", "2023-2-30")]
     assert rejecting(gtd)[0].reason == ("missing: every incident needs a source URL or a "
                                         "source_text")
-    assert rejecting(gtd)[2].reason.startswith("not a real calendar date")
+    assert rejecting(gtd)[1].reason.startswith("not a real calendar date")
+    assert [line for _, line, _, _ in gtd.left_out] == [11]  # Punjab
 
 
 def test_gtd_rows_converted(gtd):
@@ -207,7 +210,8 @@ def test_gtd_rows_converted(gtd):
                             "Bombing/IED"),
         "GTD-FIXTURE-008": ("2021-03-14", "Peshawar", "Unknown", "attributed", "Civilians",
                             "Kidnapping"),
-        "GTD-FIXTURE-009": ("2021-09-30", "Karachi (district not stated)", "Other", "attributed",
+        "GTD-FIXTURE-009": ("2021-09-30", "Karachi (district not stated)",
+                            "Jaish-e-Mohammad (JeM)", "attributed",
                             "Mosque/Religious gathering", "Armed assault"),
         "GTD-FIXTURE-011": ("2022-11-05", PLACEHOLDER_BL, "BLA", "claimed", "Security forces",
                             "Armed assault"),
@@ -272,7 +276,7 @@ def test_export_missing_a_column_rejects_every_row(tmp_path):
     path = tmp_path / "partial.csv"
     frame.to_csv(path, index=False)
     result = load_file(path)
-    assert (result.rows_in, result.accepted, result.rejected) == (13, 0, 13)
+    assert (result.rows_in, result.accepted, result.rejected) == (13, 0, 13)  # nothing left out
     [problem] = rejecting(result)
     assert (problem.line, problem.field) == (1, "fatalities")
     assert "not a complete ACLED export" in problem.reason
@@ -287,27 +291,33 @@ def test_ragged_row_is_not_converted(tmp_path):
     balanced(result)
     [problem] = [p for p in rejecting(result) if p.line == 3]
     assert problem.field == "(row)"
-    assert "the header has 18 fields; this row has 19" in problem.reason
+    assert "the header has 31 fields; this row has 32" in problem.reason
 
 
 # --------------------------------------------------------------------------- the report
 def test_report_counts_converted_rows_only(acled):
     [report] = acled.reports
-    assert (report.rows_read, report.converted, report.rejected, report.with_url) == (13, 11, 2, 0)
+    assert (report.rows_read, report.converted, report.left_out_rows, report.rejected,
+            report.with_url) == (13, 10, 2, 1, 0)
     lines = report.lines()
-    assert lines[:3] == [f"Mapping report: {ACLED} (ACLED)",
-                         "  13 rows read: 11 converted, 2 rejected",
-                         "  sources: 0 rows cite a URL; 11 name their sources in source_text "
-                         "only (no URL)"]
+    assert lines[:6] == [f"Mapping report: {ACLED} (ACLED)",
+                         "  13 rows read: 10 converted, 2 left out, 1 rejected",
+                         "  left out, not political violence (1 row): Strategic developments 1",
+                         "  left out, outside the covered provinces (1 row): Pakistan / Punjab 1",
+                         "  rejected (1 row), by line:",
+                         f"    {ACLED}:14: event_date '31 February 2024': not a date (YYYY-MM-DD,"
+                         " '15 March 2024', '01-January-2015' or '18/04/2001')"]
+    assert ("  sources: 0 rows cite a URL; 10 name their sources in source_text only (no URL)"
+            in lines)
     assert "  caveat: ACLED fatalities are not split by side and may include attackers" in lines
     # the Punjab row is rejected, so ISPP counts one row, not two
     assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in lines
     assert "    'Islamic State (Khorasan)' -> IS-K (3 rows)" in lines
-    assert "    'Lashkar-e-Jhangvi' -> Other (1 row): unmapped" in lines
+    assert "    'Lashkar-e-Jhangvi' -> Lashkar-e-Jhangvi (LeJ) (1 row)" in lines
     assert f"    'کوئٹہ' -> {PLACEHOLDER_BL} (1 row): unmapped" in lines
     assert "    'Khuzdār' -> Khuzdar (1 row)" in lines
     assert "    'Wana' -> Lower South Waziristan (1 row)" in lines
-    assert "    (blank) -> attributed (11 rows)" in lines
+    assert "    (blank) -> attributed (10 rows)" in lines
     fields = [line.strip(" :") for line in lines if re.fullmatch(r"  \w+:", line)]
     assert fields == ["group", "attribution", "target_type", "attack_type", "province", "district"]
 
@@ -322,9 +332,11 @@ def test_report_rows_per_field_add_up(acled, gtd):
 def test_unmapped_values_are_file_notes(gtd):
     notes = [str(p) for p in gtd.problems if not p.rejects_row and p.line is None]
     assert notes == [
-        f"{GTD}: note: killed: GTD nkill counts every death, attackers included",
-        f"{GTD}: note: group 'Jaish-e-Mohammad (JeM)': unmapped: set to 'Other' (1 row); add it "
-        "to data/mappings/groups.csv",
+        f"{GTD}: note: killed: GTD killed and injured are victims only: nkill less nkillter and "
+        "nwound less nwoundte where both are known; where nkillter or nwoundte is unknown the "
+        "total is kept and may include attackers",
+        f"{GTD}: note: group 'Jaish-e-Mohammad (JeM)': kept under its own name (1 row); to map "
+        "it onto a known group, add it to data/mappings/groups.csv",
         f"{GTD}: note: district 'Unknown': unmapped: set to '{PLACEHOLDER_BL}' (1 row); add it to "
         "data/mappings/places.csv",
     ]
@@ -334,12 +346,13 @@ def test_unmapped_values_are_file_notes(gtd):
 def test_converted_file_loads_as_imported_but_not_as_canonical(tmp_path, acled):
     out = write_table(acled.incidents, tmp_path / "acled.csv")
     imported = load_file(out)
-    assert imported.accepted == 11 and not rejecting(imported)
-    strict = load_file(out, fmt="canonical")  # no URL, and a placeholder district
+    assert imported.accepted == 10 and not rejecting(imported)
+    strict = load_file(out, fmt="canonical")  # no URL, a placeholder, a group named by the export
     assert strict.accepted == 0
     assert {p.reason for p in rejecting(strict)} == {
         "missing: every incident needs a source URL",
-        f"unknown district '{PLACEHOLDER_BL}'; not in the gazetteer data/districts.csv"}
+        f"unknown district '{PLACEHOLDER_BL}'; not in the gazetteer data/districts.csv",
+        "unknown group; expected one of IS-K, ISPP, BLA, BLF, BRA, BRAS, TTP, Other, Unknown"}
 
 
 def test_imported_row_without_any_source_is_rejected(tmp_path, acled):
@@ -347,7 +360,7 @@ def test_imported_row_without_any_source_is_rejected(tmp_path, acled):
     nameless = table["incident_id"] == "ACLED-PAK-FIXTURE-002"
     table["source_text"] = table["source_text"].where(~nameless, "")
     result = load_file(write_table(table, tmp_path / "acled.csv"))
-    assert result.accepted == 10
+    assert result.accepted == 9
     [problem] = rejecting(result)
     assert problem.reason == "missing: every incident needs a source URL or a source_text"
 
@@ -407,6 +420,10 @@ def test_mapping_tables_map_to_our_values_only():
     ref = load_reference()
     allowed = {f: set(ref.vocab[f].canonical) for f in ("group", "attribution", "target_type",
                                                         "attack_type")}
+    groups = pd.read_csv(MAPPINGS_DIR / "groups.csv", dtype=str, keep_default_na=False)["group"]
+    named = {g for g in groups if g not in allowed["group"]}  # the open list: named groups
+    assert all(g and ref.vocab["group"].resolve(g) is None for g in named), named
+    allowed["group"] |= named
     allowed["province"] = set(ref.province_lookup.canonical)
     allowed["district"] = set(ref.districts.index) | {""}  # '' = deliberately not resolved
     for field_, name in TABLES.items():
@@ -472,10 +489,9 @@ def test_find_duplicates_needs_same_date_district_group_and_another_file():
 def test_duplicates_across_three_formats_reported_with_both_files_and_lines():
     result = load_files([CANONICAL, ACLED, GTD])
     balanced(result)
-    assert (result.rows_in, result.accepted) == (39, 34)
+    assert (result.rows_in, result.accepted) == (39, 33)
     found = [(p.source, p.line, p.value) for p in result.problems if "likely the same" in p.reason]
     assert found == [(str(ACLED), 2, "ACLED-PAK-FIXTURE-001"),
-                     (str(ACLED), 12, "ACLED-PAK-FIXTURE-011"),
                      (str(GTD), 5, "GTD-FIXTURE-004")]
     first = next(p for p in result.problems if p.value == "ACLED-PAK-FIXTURE-001")
     assert not first.rejects_row
@@ -487,7 +503,8 @@ def test_duplicates_across_three_formats_reported_with_both_files_and_lines():
 def test_duplicates_drop_later():
     result = load_files([CANONICAL, ACLED, GTD], duplicates="drop-later")
     balanced(result)
-    assert (result.rows_in, result.accepted, result.rejected) == (39, 31, 8)
+    assert (result.rows_in, result.accepted, len(result.left_out), result.rejected) == (
+        39, 31, 3, 5)
     ids = set(result.incidents["incident_id"])
     assert {"FIXTURE-CAN-001", "FIXTURE-CAN-002", "FIXTURE-CAN-012", "FIXTURE-CAN-003",
             "GTD-FIXTURE-006"} <= ids
@@ -502,7 +519,7 @@ def test_unreadable_file_is_named_and_the_exports_still_load(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a spreadsheet")
     result = load_files([broken, ACLED, tmp_path / "missing.csv", GTD])
-    assert result.accepted == 22 and len(result.reports) == 2
+    assert result.accepted == 21 and len(result.reports) == 2
     assert len(result.file_errors) == 2
     assert result.file_errors[0].startswith(f"{broken}: not a readable xlsx table")
     assert result.file_errors[1] == f"{tmp_path / 'missing.csv'}: no such file"
@@ -519,13 +536,12 @@ def test_cli_import_writes_and_reports(tmp_path, capsys):
     code = cli_main(["import", str(ACLED), "--format", "acled", "--out", str(out)])
     printed = capsys.readouterr().out.splitlines()
     assert code == 1  # some rows were rejected
-    assert printed[0] == (f"{ACLED}:9: admin1 'Punjab': not one of the provinces the gazetteer "
-                          "covers (Balochistan, Khyber Pakhtunkhwa, Sindh, Islamabad)")
-    assert printed[2] == f"Mapping report: {ACLED} (ACLED)"
+    assert printed[:2] == [f"Mapping report: {ACLED} (ACLED)",
+                           "  13 rows read: 10 converted, 2 left out, 1 rejected"]
     assert "    'Islamic State (Pakistan)' -> ISPP (1 row)" in printed
-    assert printed[-1] == f"wrote 11 rows to {out}"
+    assert printed[-1] == f"wrote 10 rows to {out}"
     written = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert len(written) == 11 and "source_text" in written.columns
+    assert len(written) == 10 and "source_text" in written.columns
     assert (written["injured"] == "").all()
 
 
@@ -555,7 +571,9 @@ def test_cli_validate_takes_format_and_duplicates(capsys):
     assert code == 1
     # the canonical file is not a GTD export: every row is rejected, header named
     assert any(line.startswith(f"{CANONICAL}:1: eventid") for line in printed)
-    assert printed[-1] == "26 rows: 11 accepted, 15 rejected"
+    assert printed[-2] == (f"{GTD}: left out, outside the covered provinces (1 rows): "
+                           "Pakistan / Punjab 1")
+    assert printed[-1] == "26 rows: 11 accepted, 1 left out (out of scope), 14 rejected"
 
 
 def test_app_options_from_environment():
@@ -578,3 +596,292 @@ def test_fixtures_are_marked_synthetic():
         assert ids.str.contains("FIXTURE").all(), path
         notes = frame["notes" if "notes" in frame else "summary"]
         assert notes.str.startswith("Test fixture, not a real event").all(), path
+
+
+# --------------------------------------------------------------------------- realistic exports
+# Synthetic rows with the real column sets: ACLED before the 2019 change (upper case,
+# ALLY_ACTOR_1, one EVENT_TYPE, '01-January-2015'), ACLED's 2020 format, and a GTD release
+# (all 135 columns, every country). Expected values are read off the fixtures by hand.
+ACLED_OLD = FIXTURES / "acled_2015_old_format.csv"
+ACLED_2020 = FIXTURES / "acled_2020_format.csv"
+GTD_2021 = FIXTURES / "gtd_2021_release.csv"
+
+
+@pytest.fixture(scope=per_module)
+def acled_old():
+    return load_file(ACLED_OLD)
+
+
+@pytest.fixture(scope=per_module)
+def acled_2020():
+    return load_file(ACLED_2020)
+
+
+@pytest.fixture(scope=per_module)
+def gtd_2021():
+    return load_file(GTD_2021)
+
+
+def left_out_counts(result) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for _, _, reason, detail in result.left_out:
+        counts[reason, detail] = counts.get((reason, detail), 0) + 1
+    return counts
+
+
+def test_both_acled_formats_are_detected_and_named(acled_old, acled_2020):
+    assert detect_format(read_table(ACLED_OLD).frame.columns) == "acled"
+    assert detect_format(read_table(ACLED_2020).frame.columns) == "acled"
+    assert acled_old.reports[0].lines()[0] == (f"Mapping report: {ACLED_OLD} (ACLED, format "
+                                               "before the 2019 change)")
+    assert acled_2020.reports[0].lines()[0] == f"Mapping report: {ACLED_2020} (ACLED)"
+
+
+def test_acled_old_format_converts_political_violence_and_no_protest(acled_old):
+    balanced(acled_old)
+    assert (acled_old.rows_in, acled_old.accepted, len(acled_old.left_out),
+            acled_old.rejected) == (18, 9, 8, 1)
+    assert left_out_counts(acled_old) == {
+        ("not political violence", "Riots/Protests"): 3,
+        ("not political violence", "Strategic development"): 1,
+        (NO_GROUP, "Remote violence"): 1,             # a US drone strike on the TTP
+        (NO_GROUP, "Violence against civilians"): 1,  # police
+        ("outside the covered provinces", "Afghanistan"): 1,
+        ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    inc = acled_old.incidents
+    assert not inc["target_detail"].str.contains("Riots|Strategic").any()
+    assert not inc["group"].str.startswith("Not a militant").any()
+    [problem] = rejecting(acled_old)
+    assert (problem.line, problem.field, problem.value) == (17, "event_date", "31-February-2015")
+
+
+def test_acled_old_format_rows(acled_old):
+    got = {i: (f"{r['date']:%Y-%m-%d}", r["district"], r["group"], r["attack_type"])
+           for i, r in by_id(acled_old).items()}
+    assert got == {
+        # the state is actor1; the group is the non-state side, actor2
+        "ACLED-PAKFIXTUREO05": ("2015-01-05", "North Waziristan", "TTP", "Armed assault"),
+        "ACLED-PAKFIXTUREO07": ("2015-01-07", "Kech", "Unknown", "Bombing/IED"),  # 'Makran'
+        "ACLED-PAKFIXTUREO08": ("2015-01-08", "Quetta", "Lashkar-e-Jhangvi (LeJ)", "Other"),
+        "ACLED-PAKFIXTUREO10": ("2015-01-10", "Mohmand", "Jamaat-ul-Ahrar (JuA)",
+                                "Armed assault"),  # 'Momand Agency', no coordinates
+        "ACLED-PAKFIXTUREO11": ("2015-01-11", "Peshawar", "Lashkar-e-Islam (LeI)",
+                                "Bombing/IED"),  # 'Bara' (Khyber), but the point is in Peshawar
+        "ACLED-PAKFIXTUREO12": ("2015-01-12", "Mansehra", "Jundallah (Pakistan)", "Other"),
+        "ACLED-PAKFIXTUREO13": ("2015-01-13", "Upper South Waziristan", "Fixture Mujahideen Front",
+                                "Armed assault"),
+        "ACLED-PAKFIXTUREO17": ("2015-03-18", "Kalat", "BLA", "Other"),  # 18/03/2015
+        "ACLED-PAKFIXTUREO18": ("2015-03-15", "Dera Bugti", "Baloch Republican Guards (BRG)",
+                                "Armed assault"),
+    }
+    rows = by_id(acled_old)
+    assert rows["ACLED-PAKFIXTUREO13"]["claimant_reported"] == "Fixture Mujahideen Front (Pakistan)"
+    assert ("[import] placed by its coordinates (33.8800, 71.5300) in Peshawar, Khyber "
+            "Pakhtunkhwa; admin2 'Khyber Agency' names Khyber." in rows["ACLED-PAKFIXTUREO11"]["notes"])
+
+
+def test_acled_2020_format_rows_and_left_out(acled_2020):
+    balanced(acled_2020)
+    assert (acled_2020.rows_in, acled_2020.accepted, len(acled_2020.left_out)) == (13, 7, 6)
+    assert left_out_counts(acled_2020) == {
+        ("not political violence", "Protests"): 2, ("not political violence", "Riots"): 1,
+        ("not political violence", "Strategic developments"): 1,
+        (NO_GROUP, "Explosions/Remote violence"): 1,  # a state air strike
+        ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    got = {i: (r["district"], r["group"]) for i, r in by_id(acled_2020).items()}
+    assert got == {
+        "ACLED-PAKFIXTUREN05": ("Peshawar", "ISPP"),
+        "ACLED-PAKFIXTUREN06": ("Kech", "BLA"),
+        "ACLED-PAKFIXTUREN08": ("North Waziristan", "TTP"),
+        "ACLED-PAKFIXTUREN09": ("Sukkur", "Sindhudesh Revolutionary Army (SRA)"),
+        "ACLED-PAKFIXTUREN10": ("North Waziristan", "Hafiz Gul Bahadur Group"),
+        "ACLED-PAKFIXTUREN11": ("Lasbela", "Fixture Lashkar-e-Fixture"),  # kept, '(Pakistan)' off
+        "ACLED-PAKFIXTUREN12": ("Lasbela", "Unknown"),
+    }
+    # Hub lies in Lasbela's 2022 polygon: the name 'Lasbela' (admin2) decides, with no guess
+    note = by_id(acled_2020)["ACLED-PAKFIXTUREN11"]["notes"]
+    assert "Lasbela" in note
+
+
+def test_acled_all_events_keeps_the_others_labelled_never_as_a_group(tmp_path):
+    result = load_file(ACLED_OLD, options={"acled_events": "all"})
+    balanced(result)
+    assert (result.accepted, len(result.left_out)) == (15, 2)  # only the out-of-scope places
+    kept = result.incidents[result.incidents["group"].str.startswith("Not a militant attack")]
+    assert sorted(kept["group"]) == sorted(
+        ["Not a militant attack: Riots/Protests"] * 3 + ["Not a militant attack: Strategic "
+         "development", "Not a militant attack: Remote violence",
+         "Not a militant attack: Violence against civilians"])
+    assert kept["notes"].str.contains("not an attack by a non-state armed group").all()
+    assert cli_main(["import", str(ACLED_OLD), "--acled-events", "all",
+                     "--out", str(tmp_path / "x.csv")]) == 1
+
+
+def test_gtd_release_in_scope_rows_victims_only_and_named_districts(gtd_2021):
+    balanced(gtd_2021)
+    assert (gtd_2021.rows_in, gtd_2021.accepted, len(gtd_2021.left_out),
+            gtd_2021.rejected) == (17, 10, 5, 2)
+    assert left_out_counts(gtd_2021) == {("outside the covered provinces", "Afghanistan"): 3,
+                                         ("outside the covered provinces", "India"): 1,
+                                         ("outside the covered provinces", "Pakistan / Punjab"): 1}
+    assert [(p.line, p.field) for p in rejecting(gtd_2021)] == [(16, "nkillter"),
+                                                                (17, "iyear-imonth-iday")]
+    rows = by_id(gtd_2021)
+    got = {i: (r["district"], r["group"], None if pd.isna(r["killed"]) else int(r["killed"]),
+               None if pd.isna(r["injured"]) else int(r["injured"])) for i, r in rows.items()}
+    assert got == {
+        "GTD-2021FIXTURE006": ("Bajaur", "ISPP", 4, 10),     # 'Bajaur district'; 5 - 1
+        "GTD-2021FIXTURE007": ("North Waziristan", "TTP", 4, 2),  # Spinwam; 6 - 2, 3 - 1
+        "GTD-2021FIXTURE008": ("Upper South Waziristan", "TTP", 4, 2),  # Makin; nkillter -99
+        "GTD-2021FIXTURE009": ("Bannu", "Unknown", 1, 0),    # Jani Khel
+        "GTD-2021FIXTURE010": ("Karachi (district not stated)",
+                               "Sindhudesh Revolutionary Army (SRA)", 0, 2),
+        "GTD-2021FIXTURE011": ("Dera Bugti", "Baloch Republican Guards (BRG)", 0, 0),
+        "GTD-2021FIXTURE012": ("North Waziristan", "Hafiz Gul Bahadur Group", 3, None),
+        "GTD-2021FIXTURE013": ("Mastung", "ISPP", 2, 1),     # city 'Quetta': disagreement
+        "GTD-2021FIXTURE014": ("Unknown district (Khyber Pakhtunkhwa)", "Unknown", None, None),
+        "GTD-2021FIXTURE017": ("Peshawar", "Fixture Tehreek-e-Fixture", 2, 3),
+    }
+    named = ~gtd_2021.incidents["district"].str.startswith("Unknown district")
+    assert named.mean() >= 0.9
+    assert ("[import] killed 4: GTD nkill 5 less nkillter 1 (attackers)."
+            in rows["GTD-2021FIXTURE006"]["notes"])
+    assert ("[import] GTD nkill 4 may include attackers (nkillter unknown): killed is 4."
+            in rows["GTD-2021FIXTURE008"]["notes"])
+    assert rows["GTD-2021FIXTURE011"]["claimant_reported"] == (
+        "Baloch Republican Guards (BRG); Baloch Liberation Army (BLA)")
+    assert ("city 'Quetta' names Quetta" in rows["GTD-2021FIXTURE013"]["notes"])
+
+
+def test_gtd_report_is_a_screenful_with_the_summary_first(gtd_2021, tmp_path, capsys):
+    lines = gtd_2021.reports[0].lines()
+    assert lines[1] == "  17 rows read: 10 converted, 5 left out, 2 rejected"
+    assert lines[2] == ("  left out, outside the covered provinces (5 rows): Afghanistan 3; "
+                        "India 1; Pakistan / Punjab 1")
+    assert not any("Afghanistan" in line for line in lines[3:])  # counted, not listed
+    report = tmp_path / "rows.csv"
+    assert cli_main(["import", str(GTD_2021), "--out", str(tmp_path / "g.csv"),
+                     "--report", str(report)]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("Mapping report:") and len(printed) < 80
+    rows = pd.read_csv(report, dtype=str, keep_default_na=False)
+    per_line = rows[rows["outcome"] != "note"].drop_duplicates("line")
+    assert per_line["outcome"].value_counts().to_dict() == {"converted": 10, "left out": 5,
+                                                            "rejected": 2}
+
+
+def test_report_lists_only_a_screenful_of_values_per_field(tmp_path):
+    frame = pd.read_csv(GTD_2021, dtype=str, keep_default_na=False)
+    big = pd.concat([frame.iloc[[6]]] * 40, ignore_index=True)
+    big["eventid"] = [f"2021FIXTURE9{i:02d}" for i in range(40)]
+    big["city"] = [f"Fixture village {i}" for i in range(40)]
+    path = tmp_path / "many.csv"
+    big.to_csv(path, index=False)
+    lines = load_file(path).reports[0].lines()
+    district = lines[lines.index("  district:") + 1:]
+    assert len(district) == 13 and district[-1].startswith("    ... and 28 more values (28 rows")
+
+
+def test_point_in_a_polygon_of_several_districts_is_never_guessed():
+    from dashboard.importers.places import load_polygons
+    polygons = load_polygons()
+    south = polygons.locate(32.63, 69.85)
+    assert south.name == "South Waziristan" and south.own is None
+    assert set(south.districts) == {"Lower South Waziristan", "Upper South Waziristan"}
+    lasbela = polygons.locate(25.05, 66.91)
+    assert (lasbela.own, lasbela.districts) == ("Lasbela", ("Lasbela", "Hub"))
+    assert polygons.locate(31.55, 74.34) is None  # Lahore, Punjab: no polygon
+    ref = load_reference()
+    for p in polygons.polygons:
+        assert set(p.districts) <= set(ref.districts.index), p
+
+
+def test_south_waziristan_point_without_a_telling_name_gets_the_placeholder(tmp_path):
+    frame = pd.read_csv(GTD_2021, dtype=str, keep_default_na=False).iloc[[7]].copy()
+    frame["city"] = "Fixture hamlet"
+    path = tmp_path / "sw.csv"
+    frame.to_csv(path, index=False)
+    [row] = [r for _, r in load_file(path).incidents.iterrows()]
+    assert row["district"] == "Unknown district (Khyber Pakhtunkhwa)"
+    assert "holds Lower South Waziristan and Upper South Waziristan" in row["notes"]
+
+
+def test_named_groups_are_accepted_in_imported_files_only(tmp_path, gtd_2021):
+    out = write_table(gtd_2021.incidents, tmp_path / "gtd.csv")
+    again = load_file(out)
+    assert again.accepted == 10 and "Fixture Tehreek-e-Fixture" in set(again.incidents["group"])
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    table.loc[0, "group"] = "<b>Fixture</b>"
+    table.to_csv(out, index=False)
+    [problem] = rejecting(load_file(out))
+    assert problem.field == "group" and problem.reason.startswith("not a group name")
+
+
+def test_progress_bar_only_on_a_terminal_and_after_a_second():
+    import io
+    from dashboard.progress import RowProgress
+    ticks = iter([0.0, 0.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5])
+    quiet = io.StringIO()
+    with RowProgress("x.csv", stream=quiet, clock=lambda: next(ticks)) as bar:
+        bar.stage("converting", 100)
+        bar.advance(100)
+    assert quiet.getvalue() == ""  # not a terminal: nothing
+    ticks = iter([0.0, 0.2, 0.4])
+    fast = io.StringIO()
+    with RowProgress("x.csv", stream=fast, clock=lambda: next(ticks), force=True) as bar:
+        bar.stage("converting", 100)
+        bar.advance(100)
+    assert fast.getvalue() == ""  # under a second: nothing
+    clock = iter(range(0, 100, 2))
+    shown = io.StringIO()
+    with RowProgress("x.csv", stream=shown, clock=lambda: float(next(clock)), force=True) as bar:
+        bar.stage("converting", 3000)
+        for _ in range(3):
+            bar.advance(1000)
+        assert bar._bar is not None
+    assert "x.csv: converting" in shown.getvalue()
+
+
+def test_realistic_fixtures_are_marked_synthetic():
+    for path in (ACLED_OLD, ACLED_2020, GTD_2021):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.columns = [c.lower() for c in frame.columns]
+        assert frame.iloc[:, 1 if path != GTD_2021 else 0].str.contains("FIXTURE").all() or \
+            frame["event_id_cnty" if path != GTD_2021 else "eventid"].str.contains(
+                "FIXTURE").all(), path
+        notes = frame["notes" if "notes" in frame else "summary"]
+        assert notes.str.startswith("Test fixture, not a real event").all(), path
+    assert len(pd.read_csv(GTD_2021, nrows=0).columns) == 135
+
+
+# --------------------------------------------------------------------------- the page
+def test_page_reflects_what_was_loaded():
+    from dashboard import figures
+    from dashboard.aggregate import View
+    from dashboard.filters import Display, ViewState
+    from dashboard.layout import groups_present, header_text
+    ds = Dataset.from_result(load_files([GTD_2021, ACLED_OLD]))
+    assert header_text(ds).startswith("Sourced incidents (acled_2015_old_format, "
+                                      "gtd_2021_release): ISPP, BLA, TTP, Unknown, ")
+    assert ("Fixture Tehreek-e-Fixture", 1) in groups_present(ds)
+    shipped = Dataset.from_result(load_files([ROOT / "data" / "incidents.csv"]))
+    assert header_text(shipped) == ("Sourced incidents (baloch_major, isk_balochistan, "
+                                    "isk_other_provinces): IS-K, ISPP, BLA, BLF, BRAS")
+    # known groups keep their colours; any other named group a grey of the neutral scale
+    assert figures.group_colour("IS-K") == figures.GROUP_COLOURS["IS-K"]
+    assert figures.group_colour("Fixture Tehreek-e-Fixture") in figures.OTHER_GREYS
+    assert figures.group_colour("Lashkar-e-Jhangvi (LeJ)") == figures.group_colour(
+        "Lashkar-e-Jhangvi (LeJ)")
+    # one year of data: one tick per year, labelled by year, never by the hour
+    one_year = Dataset.from_result(load_files([GTD_2021]))
+    axis = figures.timeline_figure(View(one_year, ViewState())).layout.xaxis
+    assert (axis.tickformat, axis.dtick) == ("%Y", "M12")
+    month = View(Dataset.from_result(load_files([ACLED_2020])),
+                 ViewState(display=Display(period="month")))
+    axis = figures.timeline_figure(month).layout.xaxis
+    assert (axis.tickformat, axis.dtick) == ("%b %Y", "M1")
+    # many groups: the legend is a column right of the map; the note sits under the map
+    fig = figures.map_figure(View(ds, ViewState()))
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    [note] = [a for a in fig.layout.annotations if a.text.startswith("Not on the map")]
+    assert (note.y, note.yanchor) == (0, "top")
