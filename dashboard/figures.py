@@ -130,6 +130,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
     that gives each row room and scrolls in its card, others fill the card.
     """
     own = layout.pop("annotations", [])
+    bare = layout.pop("screen_bare", False)  # no x axis: a shorter foot margin on screen
     if message:
         own.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
                         x=0.5, y=0.5, font=dict(size=18, color="#555555")))
@@ -159,7 +160,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
     briefing = dict(full, margin=layout.get("margin", full["margin"]),
                     legend=layout.get("legend", full["legend"]))
     legend = layout.pop("legend", {})
-    bottom = 34 if layout.pop("screen_bare", False) else 70
+    bottom = 34 if bare else 70
     screen = dict(
         template=BRIEFING,
         font=dict(BRIEFING["layout"]["font"], size=SCREEN_FONT),

@@ -114,13 +114,45 @@ def province_borders(provinces: tuple[str, ...]) -> tuple[list, list]:
                 key = (tuple(a), tuple(b)) if tuple(a) < tuple(b) else (tuple(b), tuple(a))
                 uses[key] += 1
                 owner.setdefault(key, set()).add(prov)
+    segments = [key for key, provs in owner.items()
+                if provs & set(provinces) and (len(provs) > 1 or uses[key] == 1)]
+    return _chain(segments)
+
+
+def _chain(segments) -> tuple[list, list]:
+    """Segments joined into lines (at 0.01 degree, about 1 km: enough for a border drawn
+    over the polygons, and a tenth of the points), None between lines."""
+    ends: dict = {}
+    for i, (a, b) in enumerate(segments):
+        ends.setdefault(a, []).append(i)
+        ends.setdefault(b, []).append(i)
+    used = [False] * len(segments)
     lons: list = []
     lats: list = []
-    for key, provs in owner.items():
-        if not provs & set(provinces):
+    for i in range(len(segments)):
+        if used[i]:
             continue
-        if len(provs) > 1 or uses[key] == 1:
-            (x0, y0), (x1, y1) = key
-            lons += [x0, x1, None]
-            lats += [y0, y1, None]
+        used[i] = True
+        line = list(segments[i])
+        for forward in (True, False):
+            while True:
+                tip = line[-1] if forward else line[0]
+                nxt = next((j for j in ends[tip] if not used[j]), None)
+                if nxt is None:
+                    break
+                used[nxt] = True
+                a, b = segments[nxt]
+                point = b if a == tip else a
+                if forward:
+                    line.append(point)
+                else:
+                    line.insert(0, point)
+        kept = [line[0]]
+        for x, y in line[1:]:
+            if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= 0.03:
+                kept.append((x, y))
+        if kept[-1] != line[-1]:
+            kept.append(line[-1])
+        lons += [round(x, 2) for x, _ in kept] + [None]
+        lats += [round(y, 2) for _, y in kept] + [None]
     return lons, lats
