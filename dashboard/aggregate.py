@@ -254,16 +254,12 @@ def _map_polygons(v: View):
     groups = ds.incidents["group"].cat.categories
     by_group = np.zeros((n, len(groups)), dtype=int)
     np.add.at(by_group, (poly, a["group"][rows]), 1)
-    place = geo.placement()
-    counted = {code: [] for code in polys.index}
-    for district, row in place.iterrows():
-        if row["map_pcode"] in counted:
-            counted[row["map_pcode"]].append(district)
+    counted = geo.districts_in()
     table = pd.DataFrame({
         "pcode": polys.index.to_numpy(dtype=object),
         "name": polys["name"].to_numpy(dtype=object),
         "province": polys["province"].to_numpy(dtype=object),
-        "districts": [tuple(counted[c]) for c in polys.index],
+        "districts": [counted[c] for c in polys.index],
         "attacks": per().astype(int),
         "killed": per(a["killed_known"][rows]).astype(int),
         "injured": per(a["injured_known"][rows]).astype(int),
@@ -279,9 +275,8 @@ def _map_polygons(v: View):
     # districts counted in a parent polygon, with their own attacks in the view
     wide = by_district(v)
     own = wide.sum(axis=1)
-    folded = [(d, polys.at[r["map_pcode"], "name"], int(own.get(d, 0)))
-              for d, r in place.iterrows() if r["map_how"] == "parent polygon"
-              and own.get(d, 0) > 0]
+    folded = [(d, polys.at[code, "name"], int(own.get(d, 0)))
+              for d, code in geo.parents().items() if own.get(d, 0) > 0]
     folded = pd.DataFrame(folded, columns=["district", "polygon", "attacks"])
     return table.reset_index(drop=True), folded, unplaced
 

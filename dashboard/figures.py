@@ -310,9 +310,10 @@ FOOTPRINT = {"none": ("#FFFFFF", "neither side"),
 
 
 def _geojson(frame: str):
-    """The polygons: inline for server-side images, the app's asset URL on screen (the
-    browser fetches and caches it once; relative, so it works under any path prefix)."""
-    return geo.geojson() if frame == "briefing" else "assets/" + geo.GEOJSON_ASSET
+    """The polygons: the app's asset URL (the browser fetches and caches it once; relative,
+    so it works under any path prefix); server-side images put the file inline
+    (export.with_polygons)."""
+    return "assets/" + geo.GEOJSON_ASSET
 
 
 def _map_layer(v: View, table, frame: str, provinces: list[str], labels) -> list[dict]:
@@ -396,7 +397,7 @@ def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figur
         featureidkey=geo.FEATURE_KEY, locations=table["pcode"].tolist(),
         z=table["attacks"].tolist(), zmin=0, zmax=top, colorscale=scale,
         customdata=[list(d) for d in table["districts"]],
-        text=[_hover(r) for _, r in table.iterrows()], hovertemplate="%{text}<extra></extra>",
+        text=[_hover(r) for r in table.to_dict("records")], hovertemplate="%{text}<extra></extra>",
         marker=dict(line=line),
         colorbar=dict(title=dict(text="Attacks"), thickness=12, len=0.5, y=0.5,
                       tickformat="d", dtick=max(1, -(-top // 5))),
@@ -426,21 +427,18 @@ def compare_footprint_figure(v: View, base_url: str = "",
                                                          FOOTPRINT[side][0]]]
     fam_is, fam_b = aggregate.FAMILIES
     hover = [f"<b>{r['name']}</b>: {fam_is} {r[fam_is]}, {fam_b} {r[fam_b]} attacks "
-             f"({FOOTPRINT[r['side']][1]})" for _, r in table.iterrows()]
+             f"({FOOTPRINT[r['side']][1]})" for r in table.to_dict("records")]
     hit = table[table["side"] != "none"].copy()
     hit["total"] = hit[fam_is] + hit[fam_b]
     hit = hit.sort_values(["total", "name"], ascending=[False, True]).head(MAP_LABELS[frame])
     labels = hit.assign(label=hit["name"])
     provinces = list(dict.fromkeys(table["province"]))
-    districts = {p: [] for p in table["pcode"]}
-    for d, r in geo.placement().iterrows():
-        if r["map_pcode"] in districts:
-            districts[r["map_pcode"]].append(d)
+    districts = geo.districts_in()
     traces = [dict(
         type="choropleth", name="Footprint", geojson=_geojson(frame),
         featureidkey=geo.FEATURE_KEY, locations=table["pcode"].tolist(),
         z=code.tolist(), zmin=-0.5, zmax=len(sides) - 0.5, colorscale=scale,
-        customdata=[districts[p] for p in table["pcode"]], text=hover,
+        customdata=[list(districts[p]) for p in table["pcode"]], text=hover,
         hovertemplate="%{text}<extra></extra>", marker=dict(line=dict(color="#888888",
                                                                       width=0.6)),
         colorbar=dict(tickvals=list(range(len(sides))),

@@ -93,6 +93,23 @@ def placement() -> pd.DataFrame:
                                                                "map_how"]]
 
 
+@lru_cache(maxsize=1)
+def districts_in() -> dict[str, tuple[str, ...]]:
+    """P-code -> the gazetteer districts counted in that polygon."""
+    out: dict = {code: [] for code in polygons().index}
+    for district, code in placement()["map_pcode"].items():
+        if code in out:
+            out[code].append(district)
+    return {code: tuple(ds) for code, ds in out.items()}
+
+
+@lru_cache(maxsize=1)
+def parents() -> dict[str, str]:
+    """District -> the P-code of the parent polygon it is counted in (no polygon of its own)."""
+    table = placement()
+    return dict(table.loc[table["map_how"] == "parent polygon", "map_pcode"])
+
+
 def pcode_of(district: str) -> str | None:
     """The polygon a district's attacks are counted in, or None (not on the map)."""
     table = placement()
