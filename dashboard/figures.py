@@ -447,9 +447,9 @@ def compare_footprint_figure(v: View, base_url: str = "",
     n = table["side"].value_counts()
     where = ", ".join(v.filters.province) if v.filters.province else "Pakistan"
     span = _span_words(aggregate.comparison_view(v))
-    heading = (f"Where each side attacked, {where}, {span}: Islamic State only in "
-               f"{n.get(fam_is + ' only', 0)} districts, Baloch separatists only in "
-               f"{n.get(fam_b + ' only', 0)}, both in {n.get('both', 0)}")
+    heading = (f"Districts hit, {where}, {span}: Islamic State only "
+               f"{n.get(fam_is + ' only', 0)}, Baloch separatists only "
+               f"{n.get(fam_b + ' only', 0)}, both {n.get('both', 0)}")
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=120,
                                                              b=FOOTER_GAP + 40),
                   geo=_geo_layout(frame),

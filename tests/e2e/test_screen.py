@@ -123,7 +123,7 @@ def test_group_comparison_uses_the_same_grid(sized, width, height):
     expect(page.locator("#graph-compare-footprint path.choroplethlocation").first) \
         .to_be_attached(timeout=SETTLE_MS)
     expect(page.locator("#card-compare-footprint .gtitle")).to_contain_text(
-        "Where each side attacked")
+        "Districts hit")
     check_one_screen(page, width, height, ("card-compare-districts", "card-compare-footprint",
                                            "card-compare-years"))
 

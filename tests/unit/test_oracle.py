@@ -207,9 +207,10 @@ def check_compare_footprint(fig, view):
     assert z == {c: sides.index(r["side"]) for c, r in table.items()}
     heading = fig.layout.title.text
     count = {s: sum(r["side"] == s for r in table.values()) for s in sides}
-    assert heading.endswith(f"Islamic State only in {count['Islamic State only']} districts, "
-                            f"Baloch separatists only in {count['Baloch separatist only']}, "
-                            f"both in {count['both']}</b>")
+    assert heading.startswith("<b>Districts hit, ")
+    assert heading.endswith(f"Islamic State only {count['Islamic State only']}, "
+                            f"Baloch separatists only {count['Baloch separatist only']}, "
+                            f"both {count['both']}</b>")
 
 
 def check_compare_districts(fig, view):
