@@ -1,24 +1,81 @@
 /* Clientside functions (served from this origin, so the strict CSP allows them). */
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    pmd: {
-        /* The SVG button under a chart: the same figure, as SVG, named like the PNG. */
-        downloadSvg: function (nClicks) {
-            const ctx = window.dash_clientside.callback_context;
-            const buttonId = ctx.triggered[0].prop_id.replace(/\.n_clicks$/, "");
-            const chart = JSON.parse(buttonId).chart;
-            /* The chart is the graph in the button's own card: no copy of the id scheme. */
-            const button = document.getElementById(buttonId);
-            const card = button && button.closest(".card");
-            const gd = card && card.querySelector(".js-plotly-plot");
-            if (!gd || !window.Plotly) {
-                return window.dash_clientside.no_update;
-            }
-            const png = (gd._context && gd._context.toImageButtonOptions) || {};
-            window.Plotly.downloadImage(gd, {
-                format: "svg", width: png.width || 1920, height: png.height || 1080,
-                filename: png.filename || chart,
-            });
-            return "SVG downloaded (" + nClicks + ")";
+(function () {
+    /* A chart on screen is drawn in its compact frame; its exports keep the briefing frame
+       (title, subtitle, footer with lineage and link), which the figure carries in
+       layout.meta.briefing. */
+    function briefingFigure(gd) {
+        const layout = Object.assign({}, gd.layout);
+        const patch = (layout.meta && layout.meta.briefing) || {};
+        Object.assign(layout, patch);
+        delete layout.height;
+        delete layout.width;
+        layout.autosize = true;
+        return {data: gd.data, layout: layout,
+                config: {topojsonURL: gd._context && gd._context.topojsonURL}};
+    }
+
+    function exportChart(gd, format) {
+        const opts = (gd._context && gd._context.toImageButtonOptions) || {};
+        const fig = briefingFigure(gd);
+        window.pmdLastExport = {format: format, title: fig.layout.title && fig.layout.title.text,
+                                annotations: (fig.layout.annotations || []).map(a => a.text)};
+        return window.Plotly.downloadImage(fig, {
+            format: format, width: opts.width || 1920, height: opts.height || 1080,
+            scale: format === "png" ? (opts.scale || 2) : 1,
+            filename: opts.filename || "chart",
+        });
+    }
+
+    /* The camera button of the toolbar: taken before plotly's own handler, so the PNG is in
+       the briefing frame too. */
+    document.addEventListener("click", function (ev) {
+        const button = ev.target.closest && ev.target.closest(".modebar-btn");
+        if (!button || !/^Download plot/.test(button.getAttribute("data-title") || "")) {
+            return;
+        }
+        const gd = button.closest(".js-plotly-plot");
+        if (!gd || !window.Plotly) {
+            return;
+        }
+        ev.stopPropagation();
+        ev.preventDefault();
+        exportChart(gd, "png");
+    }, true);
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        pmd: {
+            /* The SVG button under a chart: the same briefing figure as the PNG, as SVG. */
+            downloadSvg: function (nClicks) {
+                const ctx = window.dash_clientside.callback_context;
+                const buttonId = ctx.triggered[0].prop_id.replace(/\.n_clicks$/, "");
+                /* The chart is the graph in the button's own card: no copy of the id scheme. */
+                const button = document.getElementById(buttonId);
+                const card = button && button.closest(".chart-card");
+                const gd = card && card.querySelector(".js-plotly-plot");
+                if (!gd || !window.Plotly) {
+                    return window.dash_clientside.no_update;
+                }
+                exportChart(gd, "svg");
+                return "SVG downloaded (" + nClicks + ")";
+            },
+            /* The filter panel opens and closes; the charts refit to the space. */
+            toggleFilters: function (nClicks, className) {
+                const hidden = !/filters-hidden/.test(className || "");
+                window.setTimeout(function () {
+                    window.dispatchEvent(new Event("resize"));
+                }, 50);
+                return [hidden ? "page-body filters-hidden" : "page-body",
+                        hidden ? "Show filters" : "Hide filters"];
+            },
+            /* A chart with a fixed height (a long list of categories) is that tall and
+               scrolls in its card; the others fill the card. */
+            graphHeight: function (figure) {
+                const h = figure && figure.layout && figure.layout.height;
+                return {height: h ? h + "px" : "100%"};
+            },
+            toggleOpen: function (nClicks, isOpen) {
+                return !isOpen;
+            },
         },
-    },
-});
+    });
+})();

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from . import geo
 from .filters import COMMON_RULE_KILLED, MULTI, Filters, ViewState
 
 
@@ -190,6 +191,120 @@ def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     located = table["latitude"].notna().to_numpy()
     return (table[located].reset_index(drop=True),
             table.loc[~located, ["district", "attacks"]].reset_index(drop=True))
+
+
+PROVINCES_ON_MAP = ("Balochistan", "Khyber Pakhtunkhwa", "Sindh", "Islamabad")
+
+
+def _polygon_links(v: View, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """(incident rows, polygon positions) pairs, each incident once per polygon, for the
+    incidents kept; and the districts not on the map with their attacks."""
+    ds = v.ds
+    a = ds.arrays
+    polys = geo.polygons()
+    position = {code: i for i, code in enumerate(polys.index)}
+    names = ds.links["district"].cat.categories
+    lut = np.array([position.get(geo.pcode_of(str(d)), -1) for d in names] + [-1])
+    rows = a["link_row"]
+    hit = keep[rows]
+    link_rows, link_poly = rows[hit], lut[a["link_district"][hit]]
+    off = link_poly < 0
+    unplaced = pd.Series(names[a["link_district"][hit][off]].astype(object)).value_counts()
+    unplaced = pd.DataFrame({"district": unplaced.index.astype(object),
+                             "attacks": unplaced.to_numpy()})
+    unplaced = unplaced.sort_values(["attacks", "district"], ascending=[False, True])
+    pairs = np.unique(link_rows[~off] * len(polys) + link_poly[~off])
+    return pairs // len(polys), pairs % len(polys), unplaced.reset_index(drop=True)
+
+
+def _map_provinces(v: View, polys: pd.DataFrame, attacked: np.ndarray) -> list[str]:
+    """The provinces a map draws: the province filter's, else those with attacks in view,
+    else all four."""
+    if v.filters.province:
+        return [p for p in PROVINCES_ON_MAP if p in v.filters.province]
+    hit = set(polys["province"].to_numpy()[attacked])
+    return [p for p in PROVINCES_ON_MAP if p in hit] or list(PROVINCES_ON_MAP)
+
+
+def map_polygons(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Attacks per district polygon, ignoring the district filter itself (as the district
+    chart does). An incident counts once in each polygon it names a district of; districts
+    newer than the boundaries count in their parent polygon.
+
+    Returns (polygons of the provinces in view, zero rows included, most attacks first, then
+    by name: pcode, name, province, districts (the gazetteer districts counted there),
+    attacks, killed, injured, unknown_killed, unknown_injured, breakdown by group, label_lon,
+    label_lat), (districts counted in a parent polygon with attacks: district, polygon,
+    attacks), (districts with attacks not on the map: district, attacks).
+    """
+    return v.memo("map_polygons", lambda: _map_polygons(v))
+
+
+def _map_polygons(v: View):
+    ds = v.ds
+    a = ds.arrays
+    keep = v.mask(("district",))
+    polys = geo.polygons()
+    rows, poly, unplaced = _polygon_links(v, keep)
+    n = len(polys)
+
+    def per(weights=None):
+        return np.bincount(poly, weights=weights, minlength=n)
+
+    groups = ds.incidents["group"].cat.categories
+    by_group = np.zeros((n, len(groups)), dtype=int)
+    np.add.at(by_group, (poly, a["group"][rows]), 1)
+    counted = geo.districts_in()
+    table = pd.DataFrame({
+        "pcode": polys.index.to_numpy(dtype=object),
+        "name": polys["name"].to_numpy(dtype=object),
+        "province": polys["province"].to_numpy(dtype=object),
+        "districts": [counted[c] for c in polys.index],
+        "attacks": per().astype(int),
+        "killed": per(a["killed_known"][rows]).astype(int),
+        "injured": per(a["injured_known"][rows]).astype(int),
+        "unknown_killed": per(a["killed_unknown"][rows].astype(float)).astype(int),
+        "unknown_injured": per(a["injured_unknown"][rows].astype(float)).astype(int),
+        "breakdown": [", ".join(f"{g} {k}" for g, k in zip(groups, r) if k > 0)
+                      for r in by_group],
+        "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
+    })
+    shown = _map_provinces(v, table, table["attacks"].to_numpy() > 0)
+    table = table[table["province"].isin(shown)]
+    table = table.iloc[np.lexsort((table["name"].to_numpy(), -table["attacks"].to_numpy()))]
+    # districts counted in a parent polygon, with their own attacks in the view
+    wide = by_district(v)
+    own = wide.sum(axis=1)
+    folded = [(d, polys.at[code, "name"], int(own.get(d, 0)))
+              for d, code in geo.parents().items() if own.get(d, 0) > 0]
+    folded = pd.DataFrame(folded, columns=["district", "polygon", "attacks"])
+    return table.reset_index(drop=True), folded, unplaced
+
+
+def footprint(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The group comparison's footprint: per polygon of the provinces in view, attacks by
+    each side under the comparison's rule, and who hit it: 'none', FAMILIES[0] + ' only',
+    FAMILIES[1] + ' only' or 'both'. Also (districts not on the map, attacks)."""
+    cv = comparison_view(v)
+    keep = cv.mask(("district",)) & (_family_codes(v.ds) >= 0)
+    polys = geo.polygons()
+    rows, poly, unplaced = _polygon_links(cv, keep)
+    family = _family_codes(v.ds)[rows]
+    n = len(polys)
+    counts = [np.bincount(poly[family == i], minlength=n) for i in range(len(FAMILIES))]
+    table = pd.DataFrame({
+        "pcode": polys.index.to_numpy(dtype=object),
+        "name": polys["name"].to_numpy(dtype=object),
+        "province": polys["province"].to_numpy(dtype=object),
+        FAMILIES[0]: counts[0].astype(int), FAMILIES[1]: counts[1].astype(int),
+        "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
+    })
+    a, b = table[FAMILIES[0]] > 0, table[FAMILIES[1]] > 0
+    table["side"] = np.select([a & b, a, b], ["both", f"{FAMILIES[0]} only",
+                                             f"{FAMILIES[1]} only"], "none")
+    shown = _map_provinces(cv, table, (a | b).to_numpy())
+    table = table[table["province"].isin(shown)].sort_values("name", kind="stable")
+    return table.reset_index(drop=True), unplaced
 
 
 def incident_rows(v: View) -> pd.DataFrame:

@@ -21,7 +21,8 @@ TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
 class Chart:
     name: str  # also the SVG button's key and the camera file name's start
     tab: str  # the analyst view it is drawn on (a key of TAB_LABELS)
-    figure: Callable[[View, str], go.Figure]  # (view, base URL) -> figure
+    # (view, base URL, frame) -> figure; frame "briefing" (exports) or "screen" (the page)
+    figure: Callable[..., go.Figure]
     export: str  # its PNG in the briefing pack (sorted by this name), without '.png'
     click: clicks.Click | None = None  # what a click (or selection) sets; None: nothing
     event: str = "clickData"  # the graph property the click or selection arrives in
@@ -35,13 +36,15 @@ class Chart:
 CHARTS = (
     Chart("district", "overview", figures.district_figure, "01_district",
           clicks.Toggle("district")),
-    Chart("map", "overview", figures.map_figure, "04_map", clicks.Toggle("district")),
+    Chart("map", "overview", figures.map_figure, "04_map", clicks.polygon),
     Chart("target", "overview", figures.target_figure, "02_target",
           clicks.Toggle("target_type")),
     Chart("timeline", "overview", figures.timeline_figure, "03_timeline", clicks.date_range,
           event="selectedData"),
     Chart("compare_districts", "compare", figures.compare_districts_figure,
           "05_compare_districts", clicks.Toggle("district")),
+    Chart("compare_footprint", "compare", figures.compare_footprint_figure,
+          "10_compare_footprint", clicks.polygon),
     Chart("compare_years", "compare", figures.compare_years_figure, "06_compare_years",
           clicks.year),
     Chart("published", "published", figures.published_figure, "07_published",

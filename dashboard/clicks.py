@@ -36,6 +36,22 @@ class Toggle:
         return replace(state, filters=state.filters.toggle(self.dimension, value)), []
 
 
+def polygon(state: ViewState, event: dict | None, _ds) -> tuple[ViewState, list[str]]:
+    """A district polygon of a map: the districts counted in it (customdata: their names)
+    become the district filter, or the filter clears if it was just those."""
+    if not event or not event.get("points"):
+        return state, []
+    value = event["points"][0].get("customdata")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        return state, []
+    chosen = tuple(str(d) for d in value)
+    f = state.filters
+    return replace(state, filters=replace(f, district=() if f.district == chosen
+                                          else chosen)), []
+
+
 def year(state: ViewState, event: dict | None, _ds) -> tuple[ViewState, list[str]]:
     """A year's bar: that year as the date range, or back to all years."""
     value = clicked_value(event)

@@ -23,7 +23,7 @@ import plotly.io as pio
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
-from . import aggregate, figures
+from . import aggregate, figures, geo
 from .aggregate import View
 from .charts import for_export
 from .data.schema import COLUMNS, count_text
@@ -80,8 +80,17 @@ def start_renderer() -> None:
         _renderer_started = True
 
 
+def with_polygons(fig):
+    """A map's polygons inline (kaleido cannot fetch the page's asset URL)."""
+    for trace in fig.data:
+        if trace.type == "choropleth" and isinstance(trace.geojson, str):
+            trace.geojson = geo.geojson()
+    return fig
+
+
 def render_png(fig) -> bytes:
     start_renderer()
+    fig = with_polygons(fig)
     try:
         with warnings.catch_warnings():  # plotly notes that a running server ignores kopts
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")

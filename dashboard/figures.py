@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate
+from . import aggregate, geo
 from .aggregate import View
 from .filters import ViewState
-from .reference import PAKISTAN_BOUNDS
 
 # Okabe & Ito (2008) colour-blind-safe palette; one fixed colour per group everywhere.
 GROUP_COLOURS = {
@@ -28,8 +27,6 @@ FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
 FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ticks and title
-MAP_PAD, MIN_SPAN = 1.5, 6.0  # degrees around the bubbles; smallest frame
-MAP_ASPECT = 2.4  # longitude span per latitude span, so the map fills a wide frame
 
 
 # Groups outside the vocabulary (named in imported exports): a neutral grey each, fixed by name.
@@ -87,13 +84,28 @@ def subtitle(state: ViewState) -> str:
     return "Filters: " + "; ".join(words) if words else "Filters: none (all incidents)"
 
 
+def collections(v: View) -> str:
+    """The collections of the incidents in view, by name ('none' for an empty view)."""
+    def names():
+        column = v.ds.incidents["collection"].to_numpy(dtype=object)[v.mask()]
+        return ", ".join(sorted({str(c) for c in column})) or "none"
+    return v.memo("collections", names)
+
+
+def foot(v: View) -> str:
+    """The screen frame's one-line source and data date."""
+    as_of = v.ds.as_of.isoformat() if v.ds.as_of else "n/a"
+    return (f"Source: {int(v.mask().sum())} sourced incidents of {collections(v)}; "
+            f"data to {as_of}")
+
+
 def footer(v: View, base_url: str = "") -> str:
     ds = v.ds
-    collections = ", ".join(ds.values("collection")) or "none"
+    collections_ = collections(v)
     count = int(v.mask().sum())
     as_of = ds.as_of.isoformat() if ds.as_of else "n/a"
     link = v.state.link(base_url)
-    return (f"Data: Pakistan Militancy Dashboard, collections {collections}; {count} incidents "
+    return (f"Data: Pakistan Militancy Dashboard, collections {collections_}; {count} incidents "
             f"in view; data to {as_of}; sources per incident in the table.<br>View: {link}")
 
 
@@ -111,38 +123,82 @@ BRIEFING = dict(layout=dict(
 ))
 
 
+SCREEN_FONT = 12
+SCREEN_ROWS = 12  # a category chart with more rows keeps its height and scrolls in its card
+FRAMES = ("briefing", "screen")
+
+
 def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
             message: str | None = None, heading: str | None = None,
-            note: str | None = None) -> go.Figure:
-    """Assemble one figure: the chart's traces and layout inside the briefing frame."""
-    annotations = [dict(text=footer(v, base_url), showarrow=False, xref="paper",
-                        yref="paper", x=0, y=0, yshift=-FOOTER_GAP, xanchor="left", yanchor="top",
-                        font=dict(size=11, color="#555555"), align="left")]
-    annotations += layout.pop("annotations", [])
+            note: str | None = None, frame: str = "briefing",
+            rows: int | None = None) -> go.Figure:
+    """Assemble one figure: the chart's traces and layout inside a frame.
+
+    "briefing" (exports, slides, the camera button): title, subtitle with the filters, and a
+    footer with collections, count, data date and the view's link. "screen" (the page's
+    cards): a compact title and filter line, a one-line source and data date at the foot,
+    and the briefing frame in ``layout.meta.briefing`` for the browser's exports.
+    `rows`: a category chart's rows; on screen one with more than SCREEN_ROWS keeps a height
+    that gives each row room and scrolls in its card, others fill the card.
+    """
+    own = layout.pop("annotations", [])
+    bare = layout.pop("screen_bare", False)  # no x axis: a shorter foot margin on screen
     if message:
-        annotations.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
-                                x=0.5, y=0.5, font=dict(size=18, color="#555555")))
+        own.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
+                        x=0.5, y=0.5, font=dict(size=18, color="#555555")))
         layout.setdefault("xaxis", {})["visible"] = False
         layout.setdefault("yaxis", {})["visible"] = False
-    frame = dict(
-        template=BRIEFING,
-        title=dict(text=f"<b>{heading or title(v, what)}</b>", x=0.01, xanchor="left",
-                   font=dict(size=20),
-                   subtitle=dict(text=subtitle(v.state) + (f"<br>{note}" if note else ""),
-                                 font=dict(size=14, color="#555555"))),
-        margin=dict(l=10, r=20, t=100, b=FOOTER_GAP + 40),
-        height=460,
+    title_text = f"<b>{heading or title(v, what)}</b>"
+    sub_text = subtitle(v.state) + (f"<br>{note}" if note else "")
+    full = dict(
+        title=dict(text=title_text, x=0.01, xanchor="left", font=dict(size=20),
+                   subtitle=dict(text=sub_text, font=dict(size=14, color="#555555"))),
+        margin=dict(l=10, r=20, t=100 + (20 if note else 0), b=FOOTER_GAP + 40),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
-        annotations=annotations,
-        meta=dict(chart=what),
+        annotations=[dict(text=footer(v, base_url), showarrow=False, xref="paper",
+                          yref="paper", x=0, y=0, yshift=-FOOTER_GAP, xanchor="left",
+                          yanchor="top", font=dict(size=11, color="#555555"),
+                          align="left")] + own,
+        font=BRIEFING["layout"]["font"],
     )
-    if note:  # a second subtitle line
-        frame["margin"] = dict(frame["margin"], t=frame["margin"]["t"] + 20)
-    frame.update(layout)
-    frame["legend"] = _fit_legend(frame["legend"], traces)
-    # Built from plain dicts and not re-validated here (validation costs more than the
-    # aggregation at a million rows); tests re-validate every chart with go.Figure(fig).
-    return go.Figure(data=traces, layout=frame, _validate=False)
+    if frame == "briefing":
+        fig = dict(template=BRIEFING, height=460, meta=dict(chart=what), **full)
+        fig.update(layout)
+        fig["legend"] = _fit_legend(fig["legend"], traces)
+        # Built from plain dicts and not re-validated here (validation costs more than the
+        # aggregation at a million rows); tests re-validate every chart with go.Figure(fig).
+        return go.Figure(data=traces, layout=fig, _validate=False)
+    if frame != "screen":
+        raise ValueError(f"unknown frame {frame!r}")
+    briefing = dict(full, margin=layout.get("margin", full["margin"]),
+                    legend=layout.get("legend", full["legend"]))
+    legend = layout.pop("legend", {})
+    bottom = 34 if bare else 70
+    screen = dict(
+        template=BRIEFING,
+        font=dict(BRIEFING["layout"]["font"], size=SCREEN_FONT),
+        title=dict(text=title_text, x=0.01, xanchor="left", y=0.995, yanchor="top",
+                   yref="container", font=dict(size=14),
+                   subtitle=dict(text=sub_text, font=dict(size=11, color="#555555"))),
+        margin=dict(l=8, r=12, t=70 + (14 if note else 0), b=bottom),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left",
+                    font=dict(size=11), title=legend.get("title")),
+        annotations=[dict(text=foot(v), showarrow=False, xref="paper", yref="paper",
+                          x=1, y=0, yshift=-(bottom - 16), xanchor="right", yanchor="top",
+                          font=dict(size=10, color="#555555"))] + own,
+        meta=dict(chart=what, briefing=briefing),
+    )
+    height = layout.pop("height", None)
+    layout.pop("margin", None)
+    for axis in ("yaxis", "yaxis2"):
+        if axis in layout and "tickfont" in layout[axis]:
+            layout[axis] = dict(layout[axis], tickfont=dict(size=11))
+    screen.update(layout)
+    if rows is not None and rows > SCREEN_ROWS and height:
+        screen["height"] = screen["margin"]["t"] + bottom + 40 + 20 * rows
+    else:
+        screen["autosize"] = True
+    return go.Figure(data=traces, layout=screen, _validate=False)
 
 
 NO_MATCH = "No incident matches these filters"
@@ -214,32 +270,33 @@ def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
 
 
 # ---------------------------------------------------------------------- charts
-def district_figure(v: View, base_url: str = "") -> go.Figure:
+def district_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Attacks by district, stacked by group; selected districts highlighted."""
     table = aggregate.by_district(v)
     return _stacked_bars(v, table, v.filters.district, "attacks by district", base_url,
                          "Attacks (an attack across several districts counts in each)",
-                         height=max(460, 230 + 22 * len(table)), outline=True)
+                         height=max(460, 230 + 22 * len(table)), outline=True, frame=frame)
 
 
-def target_figure(v: View, base_url: str = "") -> go.Figure:
+def target_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Attacks by target type, stacked by group; selected types highlighted."""
     return _stacked_bars(v, aggregate.by_target(v), v.filters.target_type,
-                         "attacks by target type", base_url, "Attacks")
+                         "attacks by target type", base_url, "Attacks", frame=frame)
 
 
 def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url: str,
-                  axis_title: str, height: int = 460, outline: bool = False) -> go.Figure:
+                  axis_title: str, height: int = 460, outline: bool = False,
+                  frame: str = "briefing") -> go.Figure:
     """Horizontal bars of a category x group count table, most attacks on top."""
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(barmode="stack", clickmode="event", height=height,
                   yaxis=_category_axis(table.index.tolist(), height),
                   xaxis=_int_axis(axis_title, top))
     return _figure(_bars(table, selected, outline), layout, v, what, base_url,
-                   None if table.to_numpy().any() else NO_MATCH)
+                   None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table))
 
 
-def timeline_figure(v: View, base_url: str = "") -> go.Figure:
+def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Killed and injured per year or month; a box selection sets the date range."""
     f, period = v.filters, v.display.period
     table = aggregate.over_time(v)
@@ -265,7 +322,7 @@ def timeline_figure(v: View, base_url: str = "") -> go.Figure:
                                  y0=0, y1=1, fillcolor="#0072B2", opacity=0.07, line_width=0,
                                  layer="below")]
     return _figure(traces, layout, v, "casualties per " + period, base_url,
-                   NO_MATCH if table.empty else None)
+                   NO_MATCH if table.empty else None, frame=frame)
 
 
 def _period_axis(periods, period: str) -> dict:
@@ -293,71 +350,164 @@ def _bar_width(period: str) -> float:
     return 0.4 * days * 86_400_000
 
 
-def _unplaced_note(unplaced) -> dict:
-    """The districts without coordinates, under the map (the legend is above it)."""
-    note = ", ".join(f"{d} ({a})" for d, a in zip(unplaced["district"], unplaced["attacks"]))
-    return dict(text=f"Not on the map (no headquarters coordinates): {note}", showarrow=False,
-                xref="paper", yref="paper", x=0, y=0, yshift=-6, xanchor="left",
-                yanchor="top", font=dict(size=12), align="left")
+MAP_LABELS = {"briefing": 8, "screen": 5}  # districts with most attacks named on a map
+MAP_SCALE = ["#FEE6CE", "#FDAE6B", "#E6550D", "#7F2704"]  # sequential oranges, light to dark
+FOOTPRINT = {"none": ("#FFFFFF", "neither side"),
+             "Islamic State only": (GROUP_COLOURS["IS-K"], "Islamic State only"),
+             "Baloch separatist only": (GROUP_COLOURS["BLA"], "Baloch separatists only"),
+             "both": ("#CC79A7", "both sides")}
 
 
-def map_figure(v: View, base_url: str = "") -> go.Figure:
-    """Bubbles at district headquarters, sized by attacks and coloured by the district's main
-    group; the hover lists every group's attacks there."""
-    f = v.filters
-    points, unplaced = aggregate.map_points(v)
-    biggest = max(int(points["attacks"].max()) if len(points) else 1, 1)
-    traces = []
-    for group, part in points.groupby("main_group", sort=True):
-        line = dict(color="white", width=1)
-        if f.district:
-            chosen = part["district"].isin(f.district).to_numpy()
-            line = dict(color=np.where(chosen, HIGHLIGHT, "white").tolist(),
-                        width=np.where(chosen, 3, 1).tolist())
-        traces.append(dict(
-            type="scattergeo", name=str(group), showlegend=True,
-            lat=part["latitude"].astype(float).tolist(),
-            lon=part["longitude"].astype(float).tolist(), customdata=part["district"].tolist(),
-            text=part["breakdown"].tolist(),
-            marker=dict(size=(8 + 42 * (part["attacks"].to_numpy() / biggest) ** 0.5)
-                        .round(1).tolist(),
-                        color=group_colour(str(group)), opacity=0.8, line=line),
-            hovertemplate="%{customdata}: %{text}<extra></extra>"))
-    lon_range, lat_range = _extent(points)
-    layout = dict(
-        clickmode="event", height=640, margin=dict(l=10, r=10, t=100, b=FOOTER_GAP + 40),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right",
-                    title=dict(text="Colour: group with most attacks in the district")),
-        geo=dict(scope="asia", resolution=50, projection=dict(type="mercator"),
-                 lonaxis=dict(range=lon_range), lataxis=dict(range=lat_range),
-                 showcountries=True, countrycolor="#888888", showcoastlines=True,
-                 coastlinecolor="#888888", showland=True, landcolor="#F4F4F4",
-                 showocean=True, oceancolor="#E8F1F8", showlakes=False, showrivers=False,
-                 showframe=False),
-    )
+def _geojson(frame: str):
+    """The polygons: the app's asset URL (the browser fetches and caches it once; relative,
+    so it works under any path prefix); server-side images put the file inline
+    (export.with_polygons)."""
+    return "assets/" + geo.GEOJSON_ASSET
+
+
+def _map_layer(v: View, table, frame: str, provinces: list[str], labels) -> list[dict]:
+    """Province borders and the district labels drawn over a choropleth."""
+    lons, lats = geo.province_borders(tuple(provinces))
+    return [
+        dict(type="scattergeo", mode="lines", lon=lons, lat=lats, name="Province borders",
+             line=dict(color="#333333", width=1.6), hoverinfo="skip", showlegend=False),
+        dict(type="scattergeo", mode="text", name="District names",
+             lon=labels["label_lon"].tolist(), lat=labels["label_lat"].tolist(),
+             text=labels["label"].tolist(), hoverinfo="skip", showlegend=False,
+             textfont=dict(size=10 if frame == "screen" else 13, color="#111111",
+                           family=FONT)),
+    ]
+
+
+def _geo_layout(frame: str) -> dict:
+    return dict(scope="asia", resolution=50, projection=dict(type="mercator"),
+                fitbounds="locations", showcountries=True, countrycolor="#999999",
+                showcoastlines=True, coastlinecolor="#999999", showland=True,
+                landcolor="#F4F4F4", showocean=True, oceancolor="#E8F1F8", showlakes=False,
+                showrivers=False, showframe=False)
+
+
+def _map_notes(folded, unplaced, frame: str) -> list[dict]:
+    """The attribution the boundaries' licence asks for, and where attacks off the
+    district polygons are counted."""
+    lines = []
+    if folded is not None and len(folded):
+        lines.append("Counted in the parent polygon (2022 boundaries): " + ", ".join(
+            f"{d} ({n}) in {p}" for d, p, n in zip(folded["district"], folded["polygon"],
+                                                 folded["attacks"])))
     if len(unplaced):
-        layout["annotations"] = [_unplaced_note(unplaced)]
-    empty = not len(points) and not len(unplaced)
-    fig = _figure(traces, layout, v, "attacks by district (map)", base_url)
+        lines.append("Not on the map (no polygon of their own): " + ", ".join(
+            f"{d} ({n})" for d, n in zip(unplaced["district"], unplaced["attacks"])))
+    small = frame == "screen"
+    notes = [dict(text=geo.ATTRIBUTION, showarrow=False, xref="paper", yref="paper", x=0,
+                  y=0, xanchor="left", yanchor="bottom", align="left",
+                  bgcolor="rgba(255,255,255,0.8)", font=dict(size=8 if small else 10,
+                                                             color="#444444"))]
+    if lines:
+        notes.append(dict(text="<br>".join(lines), showarrow=False, xref="paper",
+                          yref="paper", x=1, y=1, xanchor="right", yanchor="top",
+                          align="right", bgcolor="rgba(255,255,255,0.85)",
+                          font=dict(size=9 if small else 12)))
+    return notes
+
+
+def _hover(row) -> str:
+    parts = [f"<b>{row['name']}</b>: {row['attacks']} attacks, {row['killed']} killed, "
+             f"{row['injured']} injured (known figures)"]
+    if row["unknown_killed"] or row["unknown_injured"]:
+        parts.append(f"killed unknown in {row['unknown_killed']}, injured unknown in "
+                     f"{row['unknown_injured']} of them")
+    if row["breakdown"]:
+        parts.append(row["breakdown"])
+    if len(row["districts"]) > 1 or (row["districts"] and row["districts"][0] != row["name"]):
+        parts.append("counts: " + ", ".join(row["districts"]))
+    return "<br>".join(parts)
+
+
+def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
+    """Districts shaded by attacks in the view (white: none), province borders, the
+    districts with most attacks named; a click on a district filters to it."""
+    f = v.filters
+    table, folded, unplaced = aggregate.map_polygons(v)
+    top = max(int(table["attacks"].max()) if len(table) else 0, 1)
+    cut = 0.5 / top
+    scale = [[0, "#FFFFFF"], [cut, "#FFFFFF"], [cut, MAP_SCALE[0]]]
+    scale += [[cut + (1 - cut) * i / 3, c] for i, c in enumerate(MAP_SCALE) if i]
+    chosen = table["districts"].map(lambda ds: bool(set(ds) & set(f.district))).to_numpy()
+    line = dict(color="#888888", width=0.6)
+    if f.district:
+        line = dict(color=np.where(chosen, HIGHLIGHT, "#888888").tolist(),
+                    width=np.where(chosen, 3, 0.6).tolist())
+    hit = table[table["attacks"] > 0].head(MAP_LABELS[frame])
+    labels = hit.assign(label=[f"{n} {a}" for n, a in zip(hit["name"], hit["attacks"])])
+    provinces = list(dict.fromkeys(table["province"]))
+    traces = [dict(
+        type="choropleth", name="Attacks", geojson=_geojson(frame),
+        featureidkey=geo.FEATURE_KEY, locations=table["pcode"].tolist(),
+        z=table["attacks"].tolist(), zmin=0, zmax=top, colorscale=scale,
+        customdata=[list(d) for d in table["districts"]],
+        text=[_hover(r) for r in table.to_dict("records")], hovertemplate="%{text}<extra></extra>",
+        marker=dict(line=line),
+        colorbar=dict(title=dict(text="Attacks"), thickness=12, len=0.5, y=0.5,
+                      tickformat="d", dtick=max(1, -(-top // 5))),
+    )] + _map_layer(v, table, frame, provinces, labels)
+    layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=100,
+                                                             b=FOOTER_GAP + 40),
+                  geo=_geo_layout(frame), annotations=_map_notes(folded, unplaced, frame),
+                  screen_bare=True)
+    empty = not table["attacks"].any() and not len(unplaced)
+    fig = _figure(traces, layout, v, "attacks by district (map)", base_url, frame=frame)
     if empty:
         fig.add_annotation(text=NO_MATCH, showarrow=False, xref="paper", yref="paper", x=0.5,
                            y=0.5, font=dict(size=18, color="#555555"))
     return fig
 
 
-def _extent(points) -> tuple[list[float], list[float]]:
-    """Longitude and latitude ranges framing the bubbles (at least MIN_SPAN degrees wide),
-    or Pakistan when there is nothing to show."""
-    if not len(points):
-        min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
-        return [min_lon, max_lon], [min_lat, max_lat]
-    mids, halves = [], []
-    for column in ("longitude", "latitude"):
-        lo, hi = float(points[column].min()), float(points[column].max())
-        mids.append((lo + hi) / 2)
-        halves.append(max((hi - lo) / 2 + MAP_PAD, MIN_SPAN / 2))
-    halves[0] = max(halves[0], halves[1] * MAP_ASPECT)  # fill the wide frame
-    return tuple([round(m - h, 2), round(m + h, 2)] for m, h in zip(mids, halves))
+def compare_footprint_figure(v: View, base_url: str = "",
+                             frame: str = "briefing") -> go.Figure:
+    """Districts hit by the Islamic State side only, the Baloch side only, or both, under
+    the comparison's rule."""
+    table, unplaced = aggregate.footprint(v)
+    sides = list(FOOTPRINT)
+    code = table["side"].map(sides.index)
+    scale = []
+    for i, side in enumerate(sides):
+        scale += [[i / len(sides), FOOTPRINT[side][0]], [(i + 1) / len(sides),
+                                                         FOOTPRINT[side][0]]]
+    fam_is, fam_b = aggregate.FAMILIES
+    hover = [f"<b>{r['name']}</b>: {fam_is} {r[fam_is]}, {fam_b} {r[fam_b]} attacks "
+             f"({FOOTPRINT[r['side']][1]})" for r in table.to_dict("records")]
+    hit = table[table["side"] != "none"].copy()
+    hit["total"] = hit[fam_is] + hit[fam_b]
+    hit = hit.sort_values(["total", "name"], ascending=[False, True]).head(MAP_LABELS[frame])
+    labels = hit.assign(label=hit["name"])
+    provinces = list(dict.fromkeys(table["province"]))
+    districts = geo.districts_in()
+    traces = [dict(
+        type="choropleth", name="Footprint", geojson=_geojson(frame),
+        featureidkey=geo.FEATURE_KEY, locations=table["pcode"].tolist(),
+        z=code.tolist(), zmin=-0.5, zmax=len(sides) - 0.5, colorscale=scale,
+        customdata=[list(districts[p]) for p in table["pcode"]], text=hover,
+        hovertemplate="%{text}<extra></extra>", marker=dict(line=dict(color="#888888",
+                                                                      width=0.6)),
+        colorbar=dict(tickvals=list(range(len(sides))),
+                      ticktext=[FOOTPRINT[s][1] for s in sides], thickness=12, len=0.6),
+    )] + _map_layer(v, table, frame, provinces, labels)
+    n = table["side"].value_counts()
+    where = ", ".join(v.filters.province) if v.filters.province else "Pakistan"
+    span = _span_words(aggregate.comparison_view(v))
+    heading = (f"Districts hit, {where}, {span}: Islamic State only "
+               f"{n.get(fam_is + ' only', 0)}, Baloch separatists only "
+               f"{n.get(fam_b + ' only', 0)}, both {n.get('both', 0)}")
+    layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=120,
+                                                             b=FOOTER_GAP + 40),
+                  geo=_geo_layout(frame),
+                  annotations=_map_notes(None, unplaced, frame),
+                  screen_bare=True)
+    empty = (table["side"] == "none").all() and not len(unplaced)
+    return _figure(traces, layout, v, "group comparison footprint", base_url,
+                   NO_MATCH if empty else None, heading=heading, note=_rule_note(v),
+                   frame=frame)
 
 
 # ---------------------------------------------------------------------- analyst views
@@ -379,7 +529,7 @@ def _rule_note(v: View) -> str:
             "collection only major ones; the group filter does not apply")
 
 
-def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:
+def compare_districts_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Districts where each side attacked, side by side; 'both' marks the overlap."""
     table = aggregate.compare_districts(v)
     labels = [f"{d} (both)" if both else d for d, both in zip(table.index, table["both"])]
@@ -401,10 +551,11 @@ def compare_districts_figure(v: View, base_url: str = "") -> go.Figure:
     heading = (f"Islamic State and Baloch separatist attacks by district, {where}, "
                f"{_span_words(aggregate.comparison_view(v))}: {overlap} districts hit by both")
     return _figure(traces, layout, v, "group comparison by district", base_url,
-                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
+                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v),
+                   frame=frame, rows=len(labels))
 
 
-def compare_years_figure(v: View, base_url: str = "") -> go.Figure:
+def compare_years_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Attacks (top) and known killed (bottom) per year for each side."""
     table = aggregate.compare_years(v)
     traces = []
@@ -428,37 +579,57 @@ def compare_years_figure(v: View, base_url: str = "") -> go.Figure:
     where = ", ".join(v.filters.district or v.filters.province) or "Pakistan"
     heading = f"Islamic State and Baloch separatist attacks and killed per year, {where}"
     return _figure(traces, layout, v, "group comparison per year", base_url,
-                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v))
+                   None if len(table) else NO_MATCH, heading=heading, note=_rule_note(v),
+                   frame=frame)
 
 
-def published_figure(v: View, base_url: str = "") -> go.Figure:
-    """Each published figure beside the dataset's own count for the same scope."""
+def published_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
+    """Each published figure beside the dataset's own count for the same scope: attacks on
+    the top panel, casualties (killed, injured) on the bottom one, each on its own scale."""
     table = aggregate.published_comparison(v.ds, v.filters)
     labels = [f"{s}: {m}" for s, m in zip(table["scope"], table["measure"])]
-    traces = [
-        dict(type="bar", orientation="h", name="Published (Dawn, 1 June 2025)", y=labels,
-             x=table["published"].tolist(), marker=dict(color="#999999"),
-             customdata=table["query"].tolist(),
-             hovertemplate="%{y}: %{x} published<extra></extra>"),
-        dict(type="bar", orientation="h", name="This dataset", y=labels,
-             x=table["dataset"].tolist(), marker=dict(color="#0072B2"),
-             customdata=table["query"].tolist(),
-             text=[f"{c:.0%}" if c is not None else "" for c in table["coverage"]],
-             textposition="outside",
-             hovertemplate="%{y}: %{x} in the dataset (%{text} of published)<extra></extra>"),
-    ]
-    height = 230 + 52 * len(labels)
-    layout = dict(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=height,
-                  yaxis=_category_axis(labels, height),
-                  xaxis=dict(title=dict(text="Count"), rangemode="tozero"))
+    panels = (("attacks", "", "Attacks"), ("casualties", "2", "People"))
+    is_attacks = (table["measure"] == "attacks").to_numpy()
+    traces, layout = [], {}
+    n_top = max(int(is_attacks.sum()), 1)
+    n_bottom = max(int((~is_attacks).sum()), 1)
+    split = n_bottom / (n_top + n_bottom)
+    domains = {"": [min(split + 0.1, 0.9), 1], "2": [0, max(split - 0.04, 0.1)]}
+    for (panel, suffix, axis_title), rows in zip(panels, (is_attacks, ~is_attacks)):
+        part = table[rows]
+        names = [lab for lab, keep in zip(labels, rows) if keep]
+        top = max([1] + part["published"].tolist() + part["dataset"].tolist())
+        for name, column, colour in (("Published (Dawn, 1 June 2025)", "published",
+                                      "#999999"), ("This dataset", "dataset", "#0072B2")):
+            trace = dict(type="bar", orientation="h", name=name, y=names,
+                         x=part[column].tolist(), marker=dict(color=colour),
+                         customdata=part["query"].tolist(), legendgroup=name,
+                         showlegend=suffix == "", xaxis="x" + suffix, yaxis="y" + suffix,
+                         hovertemplate="%{y}: %{x} published<extra></extra>")
+            if column == "dataset":
+                trace.update(text=[f"{c:.0%}" if c is not None else ""
+                                   for c in part["coverage"]],
+                             textposition="outside", cliponaxis=False,
+                             hovertemplate="%{y}: %{x} in the dataset (%{text} of "
+                                           "published)<extra></extra>")
+            else:
+                trace.update(text=part["published"].tolist(), textposition="outside",
+                             cliponaxis=False, texttemplate="%{x}")
+            traces.append(trace)
+        layout["yaxis" + suffix] = dict(_category_axis(names, 230 + 52 * len(labels)),
+                                        domain=domains[suffix], anchor="x" + suffix)
+        layout["xaxis" + suffix] = dict(title=dict(text=axis_title), rangemode="tozero",
+                                        range=[0, top * 1.22], anchor="y" + suffix)
+    height = 260 + 52 * len(labels)
+    layout.update(legend=SIDE_LEGEND, barmode="group", clickmode="event", height=height)
     heading = "Published IS-K figures beside this dataset's sourced incidents"
     note = (f"Dataset side: attribution {table['definition'].iat[0] if len(table) else ''}; "
             "only the attribution filter applies; percentages are coverage")
     return _figure(traces, layout, v, "published figures", base_url, heading=heading,
-                   note=note)
+                   note=note, frame=frame)
 
 
-def target_share_figure(v: View, base_url: str = "") -> go.Figure:
+def target_share_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Share of attacks by target type, per year."""
     shares = aggregate.target_shares(v)
     traces = []
@@ -483,10 +654,10 @@ def target_share_figure(v: View, base_url: str = "") -> go.Figure:
                   yaxis=dict(title=dict(text="Share of the year's attacks (%)"),
                              range=[0, 100]))
     return _figure(traces, layout, v, "target types per year (share)", base_url,
-                   None if len(shares) else NO_MATCH)
+                   None if len(shares) else NO_MATCH, frame=frame)
 
 
-def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
+def human_targets_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
     """Ranking of human targets: attacks on each kind of person, with known killed."""
     table = aggregate.human_targets(v)
     names = table.index.tolist()
@@ -504,5 +675,5 @@ def human_targets_figure(v: View, base_url: str = "") -> go.Figure:
                   xaxis=_int_axis("Attacks", int(table["attacks"].max()) if len(table) else 1),
                   showlegend=False)
     return _figure(traces, layout, v, "human targets ranked", base_url,
-                   None if len(table) else NO_MATCH)
+                   None if len(table) else NO_MATCH, frame=frame, rows=len(names))
 

@@ -7,6 +7,11 @@ URL = "url"
 STATE = "view-state"  # the browser's store of the ViewState
 NOTICE = "url-notice"
 COVERAGE = "coverage"
+COVERAGE_TOGGLE = "coverage-toggle"  # shows the collections' inclusion rules
+COVERAGE_DETAILS = "coverage-details"
+PAGE = "page-body"  # the page's body; class "filters-hidden" when the filter panel is closed
+FILTER_PANEL = "filter-panel"
+FILTER_TOGGLE = "filter-toggle"
 CHIPS = "chips"
 RESET = "reset"
 TABS = "view-tabs"
@@ -49,6 +54,11 @@ MODAL_BODY = "incident-detail"
 def chip(dim: str, value: str) -> dict:
     """A chip's close button: removes one filter value."""
     return {"type": "chip", "dim": dim, "value": value}
+
+
+def card(chart: str) -> str:
+    """A chart's card in the grid (the box a screenshot of the chart takes)."""
+    return "card-" + chart.replace("_", "-")
 
 
 def svg_button(chart: str) -> dict:

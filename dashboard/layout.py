@@ -39,7 +39,7 @@ def _kpi(id_: str, label: str):
         html.Div(label, className="kpi-label"),
         html.Div("–", id=id_, className="kpi-value"),
         html.Div("", id=ids.kpi_note(id_), className="kpi-note"),
-    ])), xs=6, md=3)
+    ], className="py-1 px-2"), className="kpi-card"), xs=6, md=3)
 
 
 def groups_present(ds) -> list[tuple[str, int]]:
@@ -78,11 +78,15 @@ def coverage(ds) -> html.Div:
         items.append(html.Li([html.B(f"{collection} ({n}): "), rule]))
     return html.Div([
         html.Span(f"Coverage: {len(inc)} incidents, {span}. ", className="fw-semibold"),
-        html.Span("Counts are of sourced incidents only and fall below published totals; "
-                  "collections follow different inclusion rules:"),
-        html.Ul(items, className="mb-0"),
-        html.Div("Groups: " + (", ".join(f"{g} ({n})" for g, n in groups_present(ds))
-                               or "none"), className="coverage-groups"),
+        html.Span("Sourced incidents only, below published totals; the collections follow "
+                  "different inclusion rules. "),
+        dbc.Button("Details", id=ids.COVERAGE_TOGGLE, color="link", size="sm",
+                   className="p-0 align-baseline coverage-toggle"),
+        dbc.Collapse([
+            html.Ul(items, className="mb-0 mt-1"),
+            html.Div("Groups: " + (", ".join(f"{g} ({n})" for g, n in groups_present(ds))
+                                   or "none"), className="coverage-groups"),
+        ], id=ids.COVERAGE_DETAILS, is_open=False),
     ], id=ids.COVERAGE, className="coverage small")
 
 
@@ -186,84 +190,104 @@ def controls(ds) -> dbc.Card:
 
 
 def chart_cards(tab: str, topojson_url: str) -> list:
-    """The tab's charts from the registry, each with its Download SVG button."""
-    return [dbc.Col(dbc.Card([
-        dcc.Graph(id=chart.graph_id, config=graph_config(topojson_url, chart.name)),
+    """The tab's charts from the registry, each in a card of the grid with its Download SVG
+    button."""
+    return [html.Div([
+        html.Div(dcc.Graph(id=chart.graph_id, config=graph_config(topojson_url, chart.name),
+                           className="chart-graph", style={"height": "100%"}),
+                 className="chart-scroll"),
         html.Div(dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
-                            color="link", title="The chart as SVG (the camera icon in "
-                                                "the chart's toolbar gives a PNG)"),
-                 className="text-end px-2 pb-1"),
-    ]), xs=12) for chart in on_tab(tab)]
+                            color="link", className="p-0",
+                            title="The chart as SVG in the briefing frame (the camera icon "
+                                  "in the chart's toolbar gives a PNG)"),
+                 className="chart-tools"),
+    ], id=ids.card(chart.name), className="chart-card") for chart in on_tab(tab)]
 
 
 def tab_extras(tab: str) -> list:
     """What a tab shows beside its charts: the comparison's rule switch, the published table."""
     if tab == "compare":
-        return [dbc.Col(dbc.Switch(
-            id=ids.COMPARE_RULE, value=True, className="mt-2",
+        return [dbc.Switch(
+            id=ids.COMPARE_RULE, value=True, className="tab-note small mb-0",
             label=f"Same rule for both sides: only attacks with at least {COMMON_RULE_KILLED} "
-                  "killed (the Baloch collection holds only major attacks)"), xs=12)]
+                  "killed (the Baloch collection holds only major attacks)")]
     if tab == "published":
-        return [dbc.Col([
+        return [html.Div([
             html.P("Each figure published by Dawn (1 June 2025) beside this dataset's count for "
                    "the same scope. The attribution filter sets the dataset's definition; "
                    "click a bar or a row to see the incidents behind the count (hover a note "
                    "or citation to read it whole).", className="small text-muted mb-1"),
-            published_grid()], xs=12)]
+            published_grid()], className="chart-card published-table")]
     return []
 
 
 def tabs(topojson_url: str) -> dbc.Tabs:
-    return dbc.Tabs([
-        dbc.Tab(dbc.Row(chart_cards(tab, topojson_url) + tab_extras(tab), className="g-3 mt-1"),
-                label=TAB_LABELS[tab], tab_id=tab)
-        for tab in TABS
-    ], id=ids.TABS, active_tab="overview")
+    """One tab per analyst view, each a grid of chart cards (two columns, stacked on narrow
+    screens); the comparison's switch sits above its grid."""
+    out = []
+    for tab in TABS:
+        cards = chart_cards(tab, topojson_url)
+        extras = tab_extras(tab)
+        notes = [e for e in extras if "chart-card" not in (e.className or "")]
+        cards += [e for e in extras if "chart-card" in (e.className or "")]
+        rows = -(-len(cards) // 2)
+        out.append(dbc.Tab(html.Div(notes + [html.Div(
+            cards, className="chart-grid", style={"--rows": str(rows)})],
+            className="tab-body"), label=TAB_LABELS[tab], tab_id=tab))
+    return dbc.Tabs(out, id=ids.TABS, active_tab="overview", className="view-tabs")
 
 
 def toolbar() -> html.Div:
-    """Active-filter chips, and the briefing pack button with its status line."""
+    """The filter panel's toggle, active-filter chips, and the briefing pack button with its
+    status line."""
     return html.Div([
-        html.Div(id=ids.CHIPS, className="chips"),
+        dbc.Button("Hide filters", id=ids.FILTER_TOGGLE, color="secondary", outline=True,
+                   size="sm", className="me-2 flex-shrink-0"),
+        html.Div(id=ids.CHIPS, className="chips flex-grow-1"),
         html.Div([
             dbc.Button("Briefing pack (ZIP)", id=ids.EXPORT_BUTTON, color="primary", size="sm"),
             dcc.Loading(html.Span(id=ids.EXPORT_STATUS, className="small ms-2"),
                         type="circle", delay_show=150),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
-        ], className="d-flex align-items-center"),
-    ], className="d-flex justify-content-between align-items-start mb-2")
-
-
-def main_column(topojson_url: str) -> list:
-    kpis = zip(ids.KPIS, ("Attacks", "Killed", "Injured", "Unknown casualties"))
-    return [
-        toolbar(),
-        dbc.Row([_kpi(kid, label) for kid, label in kpis], className="g-3 mb-3"),
-        tabs(topojson_url),
-        html.H2("Incidents in view", className="h5 mt-4"),
-        html.Div(id=ids.GRID_NOTE, className="small text-muted mb-1"),
-        grid(),
-    ]
+        ], className="d-flex align-items-center flex-shrink-0"),
+    ], className="d-flex align-items-start toolbar")
 
 
 def build_layout(ds, topojson_url: str) -> html.Div:
+    """One screen: filters in a side panel that collapses; header, coverage line, chips,
+    headline numbers and the active view's chart grid fill the window; the incident table
+    below."""
+    kpis = zip(ids.KPIS, ("Attacks", "Killed", "Injured", "Unknown casualties"))
+    screen = html.Div([
+        html.Div([
+            html.Span("Pakistan Militancy Dashboard", className="brand"),
+            html.Span(header_text(ds), className="tagline"),
+        ], className="topbar"),
+        dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True,
+                  className="py-1 mb-1"),
+        coverage(ds),
+        toolbar(),
+        dbc.Row([_kpi(kid, label) for kid, label in kpis], className="g-2 kpis"),
+        tabs(topojson_url),
+    ], className="screen")
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.STATE, data=ViewState().as_dict()),
-        dbc.Navbar(dbc.Container([
-            html.Span("Pakistan Militancy Dashboard", className="navbar-brand fw-bold"),
-            html.Span(header_text(ds), className="text-light small"),
-        ], fluid=True), color="dark", dark=True, className="mb-3"),
-        dbc.Container([
-            dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True),
-            coverage(ds),
-            dbc.Row([dbc.Col(controls(ds), lg=3, className="mb-3"),
-                     dbc.Col(main_column(topojson_url), lg=9)]),
-            dbc.Modal([
-                dbc.ModalHeader(dbc.ModalTitle("Incident", id=ids.MODAL_TITLE)),
-                dbc.ModalBody(id=ids.MODAL_BODY),
-            ], id=ids.MODAL, is_open=False, size="lg", scrollable=True),
-        ], fluid=True),
+        html.Div([
+            html.Aside(controls(ds), id=ids.FILTER_PANEL, className="sidebar"),
+            html.Main([
+                screen,
+                html.Section([
+                    html.H2("Incidents in view", className="h5 mt-3"),
+                    html.Div(id=ids.GRID_NOTE, className="small text-muted mb-1"),
+                    grid(),
+                ], className="incidents"),
+            ], className="main"),
+        ], id=ids.PAGE, className="page-body"),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle("Incident", id=ids.MODAL_TITLE)),
+            dbc.ModalBody(id=ids.MODAL_BODY),
+        ], id=ids.MODAL, is_open=False, size="lg", scrollable=True),
     ])
 
 

@@ -9,5 +9,5 @@ MAPPINGS_DIR = DATA_DIR / "mappings"
 DEFAULT_DATA = (DATA_DIR / "incidents.csv",)
 ASSETS = ROOT / "assets"
 TOPOJSON = ASSETS / "topojson"
-GEO_DIR = DATA_DIR / "geo"
-DISTRICT_POLYGONS = GEO_DIR / "pakistan_districts_bl_kp_sd_ict.geojson"
+GEO_DIR = ASSETS / "geo"  # district polygons (served to the browser) and their gazetteer match
+DISTRICT_POLYGONS = GEO_DIR / "districts.geojson"

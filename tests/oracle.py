@@ -278,6 +278,71 @@ def map_points(view: dict) -> tuple[list[dict], list[tuple[str, int]]]:
     return located, unplaced
 
 
+# ---------------------------------------------------------------------- maps
+# assets/geo/README.md: the district polygons (P-codes), and where each gazetteer district's
+# attacks are counted: its own polygon, its parent polygon, or not on the map.
+GEO = ROOT / "assets" / "geo"
+with open(GEO / "districts.geojson", encoding="utf-8") as _f:
+    POLYGONS = {f["properties"]["adm2_pcode"]: f["properties"]
+                for f in __import__("json").load(_f)["features"]}
+with open(GEO / "match.csv", newline="", encoding="utf-8") as _f:
+    COUNTED_IN = {r["gazetteer_district"]: r["map_pcode"] for r in csv.DictReader(_f)}
+MAP_PROVINCES = ["Balochistan", "Khyber Pakhtunkhwa", "Sindh", "Islamabad"]
+
+
+def _map_provinces(view: dict, hit_pcodes: set) -> list[str]:
+    """The province filter's provinces, else those with attacks on the map, else all."""
+    if view["province"]:
+        return [p for p in MAP_PROVINCES if p in view["province"]]
+    hit = {POLYGONS[c]["province"] for c in hit_pcodes}
+    return [p for p in MAP_PROVINCES if p in hit] or MAP_PROVINCES
+
+
+def map_polygons(view: dict) -> tuple[dict, list[tuple[str, int]]]:
+    """Per polygon of the provinces in view: the incidents (ids) naming a district counted
+    in it, each once, ignoring the district filter; and (district, attacks) not on the map,
+    most first."""
+    sel = select(view, ignore=("district",))
+    ids_in: dict = {c: set() for c in POLYGONS}
+    off: dict = {}
+    for iid, parts in zip(sel["incident_id"], sel["districts"]):
+        for d in parts:
+            code = COUNTED_IN.get(d, "")
+            if code:
+                ids_in[code].add(iid)
+            else:
+                off[d] = off.get(d, 0) + 1
+    shown = _map_provinces(view, {c for c, s in ids_in.items() if s})
+    polys = {c: s for c, s in ids_in.items() if POLYGONS[c]["province"] in shown}
+    return polys, sorted(off.items(), key=lambda t: (-t[1], t[0]))
+
+
+def footprint(view: dict) -> tuple[dict, list[tuple[str, int]]]:
+    """Per polygon of the provinces in view, under the comparison's rule: attacks by each
+    family and which side hit it ('none', '<family> only', 'both'); and (district, attacks)
+    not on the map, most first."""
+    sel = _with_family(select(comparison_filters(view), ignore=("district",)))
+    hits: dict = {c: {f: set() for f in FAMILIES} for c in POLYGONS}
+    off: dict = {}
+    for iid, parts, fam in zip(sel["incident_id"], sel["districts"], sel["family"]):
+        for d in parts:
+            if COUNTED_IN.get(d):
+                hits[COUNTED_IN[d]][fam].add(iid)
+            else:
+                off[d] = off.get(d, 0) + 1
+    shown = _map_provinces(comparison_filters(view),
+                           {c for c, h in hits.items() if any(h.values())})
+    out = {}
+    for c, h in hits.items():
+        if POLYGONS[c]["province"] not in shown:
+            continue
+        a, b = (len(h[f]) for f in FAMILIES)
+        side = "both" if a and b else f"{FAMILIES[0]} only" if a else \
+            f"{FAMILIES[1]} only" if b else "none"
+        out[c] = dict(zip(FAMILIES, (a, b)), side=side)
+    return out, sorted(off.items(), key=lambda t: (-t[1], t[0]))
+
+
 # ---------------------------------------------------------------------- analyst views
 def comparison_filters(view: dict) -> dict:
     """The comparison's own view: the group filter does not apply; the common rule (at least
@@ -421,3 +486,8 @@ def subtitle(view: dict) -> str:
 
 AS_OF = max(INCIDENTS["day"])  # the footers' "data to"
 COLLECTIONS = sorted(set(INCIDENTS["collection"]))
+
+
+def collections(view: dict) -> list[str]:
+    """The footers name only the collections of the incidents in view."""
+    return sorted(set(select(view)["collection"]))

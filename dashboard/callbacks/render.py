@@ -3,7 +3,7 @@ the stored ViewState; other tabs' charts draw when opened. Also the charts' SVG 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, ClientsideFunction, Input, Output, html, no_update
+from dash import MATCH, ClientsideFunction, Input, Output, State, html, no_update
 
 from .. import aggregate, export, ids
 from ..charts import CHARTS, on_tab
@@ -44,7 +44,8 @@ def rendered(ds, state: ViewState, topojson_url: str) -> dict:
     kpis = kpi_texts(aggregate.totals(view))
     districts = ds.reference.districts_of(state.filters.province)
     return {
-        "figures": {c.name: c.figure(view, base_url()) if c.name in shown else no_update
+        "figures": {c.name: c.figure(view, base_url(), frame="screen") if c.name in shown
+                    else no_update
                     for c in CHARTS},
         "configs": {c.name: graph_config(topojson_url, f"{c.name}_{name}")
                     if c.name in shown else no_update for c in CHARTS},
@@ -75,6 +76,24 @@ def register(app, ds) -> None:
         """Every number and the active tab's charts; other tabs draw when opened."""
         return rendered(ds, ViewState.from_dict(stored), topojson_url)
 
+    for chart in CHARTS:  # a tall chart keeps its height and scrolls in its card
+        app.clientside_callback(
+            ClientsideFunction("pmd", "graphHeight"),
+            Output(chart.graph_id, "style"), Input(chart.graph_id, "figure"),
+            prevent_initial_call=True,
+        )
+    app.clientside_callback(
+        ClientsideFunction("pmd", "toggleFilters"),
+        Output(ids.PAGE, "className"), Output(ids.FILTER_TOGGLE, "children"),
+        Input(ids.FILTER_TOGGLE, "n_clicks"), State(ids.PAGE, "className"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("pmd", "toggleOpen"),
+        Output(ids.COVERAGE_DETAILS, "is_open"),
+        Input(ids.COVERAGE_TOGGLE, "n_clicks"), State(ids.COVERAGE_DETAILS, "is_open"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         ClientsideFunction("pmd", "downloadSvg"),
         Output(ids.svg_button(MATCH), "title"),

@@ -4,7 +4,7 @@ each answer, the conversion's result, the import report, and the source and note
 A value no table maps is kept visible: a group no table knows keeps its own (normalised)
 name, target and attack become Other, an unresolved district its province's placeholder; the
 report lists each such value. A row with a latitude and longitude inside one of the district
-polygons of data/geo/ is placed by the point, its names only a cross-check. A row outside the
+polygons of assets/geo/ is placed by the point, its names only a cross-check. A row outside the
 four provinces (another country, Punjab) or, for ACLED, not an attack by a non-state armed group
 is left out and counted by reason; a row is rejected only when it is in scope but cannot be
 placed or dated. Rows in = converted + left out + rejected.

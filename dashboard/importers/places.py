@@ -1,7 +1,7 @@
-"""Places from coordinates: the district polygon (data/geo/) that contains a row's point.
+"""Places from coordinates: the district polygon (assets/geo/) that contains a row's point.
 
-The polygons are the 2022 COD-AB layer (see data/geo/README.md). A few hold more than one of
-today's districts (data/geo/polygon_districts.csv): a point there takes the district the export
+The polygons are the 2022 COD-AB layer (see assets/geo/README.md). A few hold more than one of
+today's districts (assets/geo/polygon_districts.csv): a point there takes the district the export
 names when it is one of them, else the polygon's own district with a note, and never one picked
 silently when the polygon has none of its own (South Waziristan).
 """

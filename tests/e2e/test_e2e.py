@@ -163,7 +163,7 @@ def test_all_four_charts_draw(page):
         assert page.locator(f"#{gid} g.trace.bars .point path").count() > 0, gid
     geo = page.locator("#graph-map .geo")
     expect(geo).to_be_visible()
-    assert geo.locator(".scattergeo path.point").count() > 0
+    assert geo.locator("path.choroplethlocation").count() > 0
     outline = geo.locator("g.layer.countries path").first  # drawn from the topojson file
     expect(outline).to_have_attribute("d", re.compile(".{100}"))
     assert page.base + "/assets/topojson/asia_50m.json" in page.requests
@@ -222,7 +222,7 @@ def test_malformed_url_is_ignored_with_a_notice(page):
     assert notice.locator("script").count() == 0
     for gid in ("graph-district", "graph-target", "graph-timeline"):
         assert page.locator(f"#{gid} g.trace.bars .point path").count() > 0, gid
-    assert page.locator("#graph-map .scattergeo path.point").count() > 0
+    assert page.locator("#graph-map path.choroplethlocation").count() > 0
     page.wait_for_load_state("networkidle")
     assert dialogs == []
 
@@ -332,14 +332,16 @@ def test_province_lists_all_its_districts(page, incidents):
 
 
 def test_charts_use_the_briefing_look(page):
-    from dashboard.figures import BRIEFING
+    """On screen the compact frame (smaller type, same family); exports keep the briefing
+    frame's type (tests/e2e/test_screen.py)."""
+    from dashboard.figures import BRIEFING, SCREEN_FONT
     font = BRIEFING["layout"]["font"]
     open_app(page, attacks="126")
     for gid in GRAPHS:
         drawn = page.evaluate(
             "gid => document.querySelector(`#${gid} .js-plotly-plot`)._fullLayout.font",
             gid)
-        assert (drawn["size"], drawn["family"]) == (font["size"], font["family"]), gid
+        assert (drawn["size"], drawn["family"]) == (SCREEN_FONT, font["family"]), gid
 
 
 def test_offline_no_request_leaves_the_app(page):
@@ -369,7 +371,7 @@ def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
         assert names[:4] == ["01_district.png", "02_target.png", "03_timeline.png",
                              "04_map.png"]
         assert names[-3:] == ["briefing.pptx", "incidents.csv", "sources.md"]
-        assert len(names) == 12
+        assert len(names) == 13
         rows = zf.read(next(n for n in zf.namelist() if n.endswith("incidents.csv")))
     ids = {line.split(",", 1)[0] for line in rows.decode().strip().splitlines()[1:]}
     assert ids == set(view["incident_id"])
@@ -444,3 +446,5 @@ def test_svg_download_of_a_chart(page):
     path = download.value.path()
     svg = open(path, encoding="utf-8").read()
     assert svg.startswith("<svg") and "IS-K attacks by target type" in svg
+    # the briefing frame: the footer with lineage and the view's link, not the compact foot
+    assert "sources per incident in the table" in svg and "View: " in svg

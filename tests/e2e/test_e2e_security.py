@@ -179,7 +179,7 @@ def test_csp_active_and_unviolated_while_charts_draw_and_click(browser, server):
         for gid in ("graph-district", "graph-target", "graph-timeline"):
             expect(page.locator(f"#{gid} g.trace.bars .point path").first).to_be_attached(
                 timeout=SETTLE_MS)
-        expect(page.locator("#graph-map .scattergeo path.point").first).to_be_attached(
+        expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
             timeout=SETTLE_MS)
         page.locator("#grid-incidents").scroll_into_view_if_needed()  # rows show in view only
         expect(page.locator("#grid-incidents .ag-center-cols-container .ag-row").first

@@ -78,7 +78,13 @@ def test_every_figure_is_valid_and_stamped(ds, f, name):
     footer = layout.annotations[0].text
     assert "sources per incident in the table" in footer
     assert "http://analyst.example/" + f.to_query() in footer
-    assert len(json.dumps(fig.to_plotly_json(), default=str)) < 40_000
+    # what the page is sent: the screen frame (the maps' polygons come from the assets URL;
+    # only the server-side images carry them inline)
+    screen = BY_NAME[name].figure(View(ds, f), "http://analyst.example", frame="screen")
+    go.Figure(screen.to_dict())
+    assert len(json.dumps(screen.to_plotly_json(), default=str)) < 40_000
+    assert screen.layout.meta["briefing"]["title"]["text"] == layout.title.text
+    assert screen.layout.meta["briefing"]["annotations"][0]["text"] == footer
 
 
 def test_title_says_what_and_for_what(ds):
@@ -93,7 +99,7 @@ def test_title_says_what_and_for_what(ds):
 def test_same_group_same_colour_everywhere(ds):
     f = Filters()
     seen = {}
-    for name in ("district", "target", "map"):
+    for name in ("district", "target"):  # the map shades districts by count
         for trace in BY_NAME[name].figure(View(ds, f)).data:
             if trace.showlegend is False:
                 continue
@@ -128,19 +134,9 @@ def test_empty_view_says_so(ds):
         assert any(a.text == figures.NO_MATCH for a in fig.layout.annotations), name
 
 
-def test_map_places_bubbles_at_gazetteer_headquarters(ds):
+def test_map_is_a_choropleth_over_the_local_polygons(ds):
     fig = figures.map_figure(View(ds, Filters(district=("Mastung",), group=("IS-K",))))
-    gaz = ds.reference.districts
-    for trace in fig.data:
-        for lat, lon, d in zip(trace.lat, trace.lon, trace.customdata):
-            assert (lat, lon) == (gaz.at[d, "latitude"], gaz.at[d, "longitude"])
+    choropleth = fig.data[0]
+    assert choropleth.type == "choropleth" and choropleth.featureidkey == "properties.adm2_pcode"
     geo = fig.layout.geo
-    assert geo.scope == "asia" and geo.showcountries and geo.showcoastlines
-    lon_lo, lon_hi = geo.lonaxis.range
-    assert lon_lo < gaz.at["Mastung", "longitude"] < lon_hi
-
-
-def test_map_lists_districts_without_coordinates(ds):
-    fig = figures.map_figure(View(ds, Filters(district=("Karachi East",))))
-    notes = [a.text for a in fig.layout.annotations]
-    assert any("Karachi East (3)" in n for n in notes)
+    assert geo.scope == "asia" and geo.fitbounds == "locations"

@@ -880,8 +880,6 @@ def test_page_reflects_what_was_loaded():
                  ViewState(display=Display(period="month")))
     axis = figures.timeline_figure(month).layout.xaxis
     assert (axis.tickformat, axis.dtick) == ("%b %Y", "M1")
-    # many groups: the legend is a column right of the map; the note sits under the map
-    fig = figures.map_figure(View(ds, ViewState()))
+    # many groups: the legend is a column right of the chart, clear of the title and notes
+    fig = figures.district_figure(View(ds, ViewState()))
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
-    [note] = [a for a in fig.layout.annotations if a.text.startswith("Not on the map")]
-    assert (note.y, note.yanchor) == (0, "top")

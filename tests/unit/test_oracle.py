@@ -44,7 +44,6 @@ NO_MATCH = "No incident matches these filters"
 # the data's group order: the stacked bars' series order, the map's tie-break
 GROUP_ORDER = ["BLA", "BLF", "BRAS", "IS-K", "ISPP"]
 FAMILIES = ["Islamic State", "Baloch separatist"]
-MAP_LEGEND = "Colour: group with most attacks in the district"
 
 
 def rule_note(view: dict) -> str:
@@ -87,7 +86,8 @@ def check_frame(fig, view: dict, query: str, ds, what: str | None, note: str | N
     assert fig.layout.title.subtitle.text == sub
     link = app_view.canonical_query(ds, query) or "/"
     assert texts(fig)[0] == (
-        f"Data: Pakistan Militancy Dashboard, collections {', '.join(oracle.COLLECTIONS)}; "
+        f"Data: Pakistan Militancy Dashboard, collections "
+        f"{', '.join(oracle.collections(view)) or 'none'}; "
         f"{oracle.in_view(view)} incidents in view; data to {oracle.AS_OF}; sources per "
         f"incident in the table.<br>View: {link}")
 
@@ -155,36 +155,62 @@ def check_timeline(fig, view):
     assert says_no_match(fig) == table.empty
 
 
-def check_map(fig, view):
-    located, unplaced = oracle.map_points(view)
-    mains = sorted({p["main_group"] for p in located})
-    assert [t.name for t in fig.data] == mains
-    biggest = max([p["attacks"] for p in located] + [1])
-    for t in fig.data:
-        part = [p for p in located if p["main_group"] == t.name]
-        assert list(t.customdata) == [p["district"] for p in part]
-        assert list(t.text) == [p["breakdown"] for p in part]
-        assert list(t.lat) == [p["lat"] for p in part]
-        assert list(t.lon) == [p["lon"] for p in part]
-        assert t.marker.color == GROUP_COLOURS[t.name]
-        assert list(t.marker.size) == [round(8 + 42 * (p["attacks"] / biggest) ** 0.5, 1)
-                                       for p in part]
-        assert t.hovertemplate == "%{customdata}: %{text}<extra></extra>"
-        chosen = [p["district"] in view["district"] for p in part]
-        if view["district"]:
-            assert as_list(t.marker.line.width, len(part)) == [3 if c else 1 for c in chosen]
-            assert as_list(t.marker.line.color, len(part)) == [HIGHLIGHT if c else "white"
-                                                               for c in chosen]
-        else:
-            assert (t.marker.line.width, t.marker.line.color) == (1, "white")
-    assert fig.layout.legend.title.text == MAP_LEGEND
-    notes = [n for n in texts(fig) if n.startswith("Not on the map")]
+ATTRIBUTION = ("Administrative boundaries: OCHA COD-AB Pakistan, WFP layer of 2022-09-09 "
+               "(data.humdata.org/dataset/cod-ab-pak), CC BY-IGO; simplified. The boundaries "
+               "and names shown and the designations used do not imply official endorsement "
+               "or acceptance by the United Nations.")  # assets/geo/README.md
+
+
+def check_map_frame(fig, counted: dict, unplaced, folded_note: bool = True):
+    """A district map: one choropleth over the polygons of the provinces in view (zero
+    polygons included), province borders, the attribution, and the districts off the map."""
+    choropleth, borders, names = fig.data
+    assert choropleth.type == "choropleth"
+    assert choropleth.featureidkey == "properties.adm2_pcode"
+    assert sorted(choropleth.locations) == sorted(counted)
+    assert borders.mode == "lines" and names.mode == "text"
+    assert fig.layout.geo.fitbounds == "locations"
+    notes = texts(fig)
+    assert ATTRIBUTION in [n.replace("<br>", " ") for n in notes]
+    off = [line for n in notes for line in n.split("<br>") if line.startswith("Not on the map")]
     if unplaced:
-        assert notes == ["Not on the map (no headquarters coordinates): "
-                         + ", ".join(f"{d} ({n})" for d, n in unplaced)]
+        assert off == ["Not on the map (no polygon of their own): "
+                       + ", ".join(f"{d} ({n})" for d, n in unplaced)]
     else:
-        assert notes == []
-    assert says_no_match(fig) == (not located and not unplaced)
+        assert off == []
+    # every gazetteer district is counted somewhere or listed: none is dropped
+    return dict(zip(choropleth.locations, choropleth.z))
+
+
+def check_map(fig, view):
+    polys, unplaced = oracle.map_polygons(view)
+    z = check_map_frame(fig, polys, unplaced)
+    assert z == {c: len(ids) for c, ids in polys.items()}
+    choropleth, _, names = fig.data
+    for code, districts in zip(choropleth.locations, choropleth.customdata):
+        assert sorted(districts) == sorted(d for d, c in oracle.COUNTED_IN.items() if c == code)
+    ranked = sorted((c for c in polys if polys[c]), key=lambda c: (-len(polys[c]),
+                                                                   oracle.POLYGONS[c]["district"]))
+    assert list(names.text) == [f"{oracle.POLYGONS[c]['district']} {len(polys[c])}"
+                                for c in ranked[:8]]
+    if view["district"]:
+        chosen = [bool(set(d) & set(view["district"])) for d in choropleth.customdata]
+        assert as_list(choropleth.marker.line.width, len(chosen)) == [3 if c else 0.6
+                                                                      for c in chosen]
+    assert says_no_match(fig) == (not any(polys.values()) and not unplaced)
+
+
+def check_compare_footprint(fig, view):
+    table, unplaced = oracle.footprint(view)
+    z = check_map_frame(fig, table, unplaced)
+    sides = ["none", "Islamic State only", "Baloch separatist only", "both"]
+    assert z == {c: sides.index(r["side"]) for c, r in table.items()}
+    heading = fig.layout.title.text
+    count = {s: sum(r["side"] == s for r in table.values()) for s in sides}
+    assert heading.startswith("<b>Districts hit, ")
+    assert heading.endswith(f"Islamic State only {count['Islamic State only']}, "
+                            f"Baloch separatists only {count['Baloch separatist only']}, "
+                            f"both {count['both']}</b>")
 
 
 def check_compare_districts(fig, view):
@@ -223,17 +249,23 @@ def check_compare_years(fig, view):
 
 
 def check_published(fig, view):
+    """Two panels: attacks on top (x, y), casualties below (x2, y2), each published figure
+    beside the dataset's count; every bar labelled, room left for the labels."""
     rows = oracle.published(view)
-    labels = [f"{r['scope']}: {r['measure']}" for r in rows]
-    pub, mine = fig.data
-    assert (pub.name, mine.name) == ("Published (Dawn, 1 June 2025)", "This dataset")
-    assert list(pub.y) == labels and list(mine.y) == labels
-    assert list(pub.x) == [r["published"] for r in rows]
-    assert list(mine.x) == [r["dataset"] for r in rows]
-    assert list(mine.text) == [f"{r['coverage']:.0%}" for r in rows]
-    assert (pub.marker.color, mine.marker.color) == (PUBLISHED_COLOUR, DATASET_COLOUR)
-    for r, q in zip(rows, mine.customdata):  # a click drills into exactly that scope
-        assert oracle.kpis(oracle.parse(q))[r["measure"]] == r["dataset"]
+    assert [t.name for t in fig.data] == ["Published (Dawn, 1 June 2025)", "This dataset"] * 2
+    for (pub, mine), panel in ((fig.data[:2], "attacks"), (fig.data[2:], "casualties")):
+        part = [r for r in rows if (r["measure"] == "attacks") == (panel == "attacks")]
+        labels = [f"{r['scope']}: {r['measure']}" for r in part]
+        assert list(pub.y) == labels and list(mine.y) == labels
+        assert list(pub.x) == [r["published"] for r in part]
+        assert list(mine.x) == [r["dataset"] for r in part]
+        assert list(mine.text) == [f"{r['coverage']:.0%}" for r in part]
+        assert (pub.marker.color, mine.marker.color) == (PUBLISHED_COLOUR, DATASET_COLOUR)
+        assert pub.xaxis == mine.xaxis == ("x" if panel == "attacks" else "x2")
+        axis = fig.layout.xaxis if panel == "attacks" else fig.layout.xaxis2
+        assert axis.range[1] >= 1.2 * max(r["published"] for r in part)
+        for r, q in zip(part, mine.customdata):  # a click drills into exactly that scope
+            assert oracle.kpis(oracle.parse(q))[r["measure"]] == r["dataset"]
     assert fig.layout.title.text == \
         "<b>Published IS-K figures beside this dataset's sourced incidents</b>"
 
@@ -278,6 +310,7 @@ CHECKS = {  # chart -> (check, what its title says, or None for a custom heading
     "map": (check_map, "attacks by district (map)"),
     "compare_districts": (check_compare_districts, None),
     "compare_years": (check_compare_years, None),
+    "compare_footprint": (check_compare_footprint, None),
     "published": (check_published, None),
     "target_share": (check_target_share, "target types per year (share)"),
     "human_targets": (check_human_targets, "human targets ranked"),
@@ -291,6 +324,7 @@ def check_charts(ds, query: str, names=tuple(CHECKS)):
         if name == "timeline":
             what = f"casualties per {view['period']}"
         note = {"compare_districts": rule_note(view), "compare_years": rule_note(view),
+                "compare_footprint": rule_note(view),
                 "published": published_note(view)}.get(name)
         check(fig, view)
         check_frame(fig, view, query, ds, what, note)
@@ -413,7 +447,7 @@ def test_every_group_has_its_colour():
 
 
 def test_every_group_present_is_drawn_in_its_colour_in_every_chart(ds):
-    figs = app_view.figures_for(ds, "", ["district", "target", "map"])
+    figs = app_view.figures_for(ds, "", ["district", "target"])  # the map shades by count
     seen: dict[str, set] = {}
     for name, fig in figs.items():
         for t in fig.data:
@@ -428,13 +462,14 @@ def test_series_order_of_every_chart(ds):
     figs = app_view.figures_for(ds, "view=compare")
     for name in ("district", "target"):
         assert [t.name for t in figs[name].data[1:]] == GROUP_ORDER, name
-    assert [t.name for t in figs["map"].data] == sorted(t.name for t in figs["map"].data)
+    assert [t.name for t in figs["map"].data] == ["Attacks", "Province borders",
+                                                  "District names"]
     assert [t.name for t in figs["timeline"].data] == ["Killed", "Injured"]
     assert [t.name for t in figs["compare_districts"].data] == FAMILIES
     assert [t.name for t in figs["compare_years"].data] == [FAMILIES[0]] * 2 + \
         [FAMILIES[1]] * 2
     assert [t.name for t in figs["published"].data] == ["Published (Dawn, 1 June 2025)",
-                                                        "This dataset"]
+                                                        "This dataset"] * 2
     assert [t.name for t in figs["human_targets"].data] == ["Attacks"]
 
 
@@ -525,7 +560,8 @@ def test_overview_charts_match_the_oracle(ds, query):
 @SETTINGS
 @given(query=queries(tab="compare"))
 def test_analyst_charts_match_the_oracle(ds, query):
-    check_charts(ds, query, ("compare_districts", "compare_years", "published",
+    check_charts(ds, query, ("compare_districts", "compare_years", "compare_footprint",
+                             "published",
                              "target_share", "human_targets"))
 
 

@@ -1,0 +1,225 @@
+"""One screen (issue 12): the overview's numbers and four linked charts fit the window at
+1920x1080 and 1440x900 without scrolling; the filter panel collapses; a real mouse click
+inside Quetta's polygon filters everything to Quetta; exports keep the briefing frame.
+
+Expected numbers come from data/incidents.csv; the point inside Quetta from the GeoJSON in
+assets/geo/, with a plain ray-casting test, not from app code.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CARDS = ("card-district", "card-target", "card-timeline", "card-map")
+SETTLE_MS = 15_000
+QUETTA = "PK226"
+
+
+def incidents_naming(name: str) -> int:
+    df = pd.read_csv(ROOT / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    return int(df["district"].map(lambda d: name in [p.strip() for p in d.split(";")]).sum())
+
+
+def _inside(x: float, y: float, ring: list) -> bool:
+    hit = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            hit = not hit
+    return hit
+
+
+def point_inside(pcode: str) -> tuple[float, float]:
+    """A (lon, lat) well inside a polygon: of a 25x25 grid over its box, the inside point
+    farthest from the polygon's edge vertices."""
+    features = json.loads((ROOT / "assets" / "geo" / "districts.geojson").read_text())
+    geom = next(f["geometry"] for f in features["features"]
+                if f["properties"]["adm2_pcode"] == pcode)
+    ring = geom["coordinates"][0] if geom["type"] == "Polygon" else geom["coordinates"][0][0]
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    best = None
+    for i in range(1, 25):
+        for j in range(1, 25):
+            x = min(xs) + (max(xs) - min(xs)) * i / 25
+            y = min(ys) + (max(ys) - min(ys)) * j / 25
+            if _inside(x, y, ring):
+                d = min((x - a) ** 2 + (y - b) ** 2 for a, b in ring)
+                if best is None or d > best[0]:
+                    best = (d, x, y)
+    assert best, pcode
+    return best[1], best[2]
+
+
+@pytest.fixture
+def sized(browser, server):
+    contexts = []
+
+    def open_at(width: int, height: int, path: str = "/"):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(server + path)
+        expect(page.locator("#kpi-attacks")).not_to_have_text("–", timeout=2 * SETTLE_MS)
+        return page
+    yield open_at
+    for c in contexts:
+        c.close()
+
+
+def boxes(page, selectors: list[str]) -> list[dict]:
+    return page.evaluate("""sels => sels.map(s => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return {s, x: r.left, y: r.top, w: r.width, h: r.height};
+    })""", selectors)
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["w"] - 1 and b["x"] < a["x"] + a["w"] - 1
+            and a["y"] < b["y"] + b["h"] - 1 and b["y"] < a["y"] + a["h"] - 1)
+
+
+def check_one_screen(page, width: int, height: int, cards) -> list[dict]:
+    kpis = [f"#{k}" for k in ("kpi-attacks", "kpi-killed", "kpi-injured", "kpi-unknown")]
+    kpi_cards = page.evaluate("""ids => ids.map(i => {
+        const r = document.querySelector(i).closest('.card').getBoundingClientRect();
+        return {s: i, x: r.left, y: r.top, w: r.width, h: r.height};
+    })""", kpis)
+    charts = boxes(page, [f"#{c}" for c in cards])
+    assert page.evaluate("window.scrollY") == 0
+    for b in kpi_cards + charts:
+        assert b["x"] >= 0 and b["y"] >= 0, b
+        assert b["x"] + b["w"] <= width and b["y"] + b["h"] <= height, b
+    for b in charts:
+        assert b["w"] >= 400 and b["h"] >= 250, b
+    every = kpi_cards + charts
+    for i, a in enumerate(every):
+        for b in every[i + 1:]:
+            assert not overlap(a, b), (a, b)
+    return charts
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1440, 900)])
+def test_numbers_and_four_charts_fit_one_screen(sized, width, height):
+    page = sized(width, height)
+    expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
+        timeout=SETTLE_MS)
+    check_one_screen(page, width, height, CARDS)
+    for card in CARDS:  # each card says what, for which filters, and from where
+        expect(page.locator(f"#{card} .gtitle")).to_contain_text("2015-2026")
+        expect(page.locator(f"#{card} .gtitle-subtitle")).to_contain_text("Filters:")
+        expect(page.locator(f"#{card} .annotation-text").first).to_contain_text("Source:")
+    attribution = page.locator("#card-map .annotation-text", has_text="OCHA COD-AB")
+    expect(attribution).to_have_count(1)
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1440, 900)])
+def test_group_comparison_uses_the_same_grid(sized, width, height):
+    page = sized(width, height, "/?view=compare")
+    expect(page.locator("#graph-compare-footprint path.choroplethlocation").first) \
+        .to_be_attached(timeout=SETTLE_MS)
+    expect(page.locator("#card-compare-footprint .gtitle")).to_contain_text(
+        "Districts hit")
+    check_one_screen(page, width, height, ("card-compare-districts", "card-compare-footprint",
+                                           "card-compare-years"))
+
+
+def test_filter_panel_collapses_and_the_charts_widen(sized):
+    page = sized(1440, 900)
+    panel = page.locator("#filter-panel")
+    expect(panel).to_be_visible()
+    before = boxes(page, ["#card-district"])[0]["w"]
+    page.locator("#filter-toggle").click()
+    expect(panel).to_be_hidden()
+    expect(page.locator("#filter-toggle")).to_have_text("Show filters")
+    page.wait_for_function("w => document.querySelector('#card-district')"
+                           ".getBoundingClientRect().width > w + 50", arg=before)
+    page.locator("#filter-toggle").click()
+    expect(panel).to_be_visible()
+
+
+def test_coverage_details_behind_a_toggle(sized):
+    page = sized(1440, 900)
+    details = page.locator("#coverage-details")
+    expect(details).to_be_hidden()
+    page.locator("#coverage-toggle").click()
+    expect(details).to_be_visible()
+    expect(details).to_contain_text("baloch_major")
+
+
+def test_narrow_screen_stacks_the_charts(sized):
+    page = sized(800, 1000)
+    expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
+        timeout=SETTLE_MS)
+    b = boxes(page, [f"#{c}" for c in ("card-district", "card-map", "card-target")])
+    assert b[0]["x"] == b[1]["x"] == b[2]["x"]
+    assert b[0]["y"] + b[0]["h"] <= b[1]["y"] and b[1]["y"] + b[1]["h"] <= b[2]["y"]
+
+
+CLICK_POINT = """([lon, lat, pcode]) => {
+    const gd = document.querySelector('#graph-map .js-plotly-plot');
+    const projection = gd._fullLayout.geo._subplot.projection;
+    const [x, y] = projection([lon, lat]);
+    const path = [...gd.querySelectorAll('path.choroplethlocation')]
+        .find(p => p.__data__ && p.__data__.loc === pcode);
+    if (!path) return null;
+    const svg = path.ownerSVGElement;
+    const local = svg.createSVGPoint();
+    local.x = x; local.y = y;
+    const inFill = path.isPointInFill(local);
+    const screen = local.matrixTransform(path.getScreenCTM());
+    return {x: screen.x, y: screen.y, inFill};
+}"""
+
+
+def test_click_inside_quetta_filters_to_quetta(sized):
+    page = sized(1440, 900)
+    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
+        timeout=SETTLE_MS)
+    lon, lat = point_inside(QUETTA)
+    at = page.evaluate(CLICK_POINT, [lon, lat, QUETTA])
+    assert at and at["inFill"], at  # the projected point lies in the drawn Quetta polygon
+    page.mouse.move(at["x"], at["y"])
+    expect(page.locator("#graph-map .hoverlayer .hovertext")).to_contain_text("Quetta")
+    page.mouse.click(at["x"], at["y"])
+    n = incidents_naming("Quetta")
+    expect(page.locator("#kpi-attacks")).to_have_text(f"{n:,}", timeout=SETTLE_MS)
+    page.wait_for_url(lambda url: "district=Quetta" in url, timeout=SETTLE_MS)
+    expect(page.locator("#chips .chip")).to_have_count(1)
+
+    at = page.evaluate(CLICK_POINT, [lon, lat, QUETTA])  # the map redrew: project again
+    page.mouse.move(at["x"] + 1, at["y"])
+    page.mouse.click(at["x"], at["y"])  # a second click clears the filter
+    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+
+
+def test_camera_and_svg_keep_the_briefing_frame(sized, tmp_path):
+    page = sized(1440, 900, "/?group=IS-K&province=Balochistan")
+    expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
+        timeout=SETTLE_MS)
+    page.locator("#graph-map").hover()
+    camera = page.locator('#graph-map .modebar-btn[data-title^="Download plot"]')
+    with page.expect_download(timeout=30_000) as download:
+        camera.click()
+    name = download.value.suggested_filename
+    assert name.startswith("map_province-Balochistan_group-IS-K_") and name.endswith(".png")
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == \
+        (3840, 2160)
+    sent = page.evaluate("window.pmdLastExport")
+    assert sent["format"] == "png"
+    assert sent["annotations"][0].startswith("Data: Pakistan Militancy Dashboard")
+    assert "View: " in sent["annotations"][0]
+    assert any("OCHA COD-AB" in a for a in sent["annotations"])
+    button = page.locator('[id*="\\"chart\\":\\"map\\""]')
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "IS-K attacks by district (map), Balochistan" in svg
+    assert "sources per incident in the table" in svg and "OCHA COD-AB" in svg
