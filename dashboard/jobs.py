@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 
 from .settings import Settings
 
@@ -35,16 +36,28 @@ def celery_app(settings: Settings):
     return app
 
 
+def _unique_keys(base):
+    """A manager whose every job has its own result key. Dash keys a job on its arguments,
+    so two users asking the same view's pack at once would share one result, and the first
+    to collect it would leave the other with nothing."""
+    class Manager(base):
+        def build_cache_key(self, fn, args, cache_args_to_ignore, triggered):
+            return super().build_cache_key(fn, args, cache_args_to_ignore, triggered)[:32] \
+                + uuid.uuid4().hex
+    Manager.__name__ = Manager.__qualname__ = base.__name__
+    return Manager
+
+
 def manager(settings: Settings, celery=None):
     """The background callback manager for the settings: Celery on Redis, else diskcache."""
     if settings.redis_url:
         from dash import CeleryManager
-        return CeleryManager(celery if celery is not None else celery_app(settings),
-                             expire=3600)
+        return _unique_keys(CeleryManager)(
+            celery if celery is not None else celery_app(settings), expire=3600)
     import diskcache
     from dash import DiskcacheManager
     os.makedirs(settings.jobs_dir, exist_ok=True)
-    return DiskcacheManager(diskcache.Cache(settings.jobs_dir), expire=3600)
+    return _unique_keys(DiskcacheManager)(diskcache.Cache(settings.jobs_dir), expire=3600)
 
 
 def lower_priority() -> None:
