@@ -84,3 +84,19 @@ def test_a_failed_pack_says_what_failed_with_a_request_id(ds, monkeypatch, caplo
     status = pack_cb.make_pack(ds, {}, "", seen.append)["status"]
     assert status.startswith("Could not make the pack: cannot start Chromium") and \
         "Request id: " in status
+
+
+def test_procfile_worker_idles_without_redis():
+    import os
+    import subprocess
+    import sys
+    procfile = open("Procfile").read()
+    assert "web: gunicorn dashboard.wsgi:server" in procfile
+    assert "worker: celery -A dashboard.worker:celery_app worker" in procfile
+    env = {k: v for k, v in os.environ.items() if k != "DASHBOARD_REDIS_URL"}
+    done = subprocess.run([sys.executable, "-c", "import dashboard.worker as w; "
+                           "print(w.celery_app.conf.broker_url, w.app.celery)"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["memory://", "None"]
+    assert "this worker idles" in done.stderr
