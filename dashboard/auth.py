@@ -23,6 +23,7 @@ import secrets
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlencode
 
 import flask
 from flask.sessions import SecureCookieSessionInterface
@@ -271,7 +272,8 @@ def install(server: flask.Flask, users_file: str, *, secret_key: str = "",
         if flask.request.method == "GET" and \
                 flask.request.accept_mimetypes.accept_html and \
                 not flask.request.path.startswith(("/_dash", "/assets", "/_reload")):
-            return flask.redirect(f"/login?next={flask.request.full_path.rstrip('?')}")
+            return flask.redirect("/login?" + urlencode(
+                {"next": flask.request.full_path.rstrip("?")}))
         return _refuse(401, "sign-in required", "text/html" not in
                        flask.request.headers.get("Accept", ""))
 

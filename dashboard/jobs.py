@@ -15,7 +15,7 @@ import uuid
 from .settings import Settings
 
 log = logging.getLogger("dashboard")
-JOB_NICE = 10  # packs yield the CPU to the web workers' clicks
+JOB_NICE = 19  # packs take only the CPU the web workers leave (the lowest priority)
 _niced_pid = 0
 
 

@@ -97,7 +97,7 @@ def start_gunicorn(workers: int = 2, env: dict | None = None):
     base = f"http://127.0.0.1:{port}"
     proc = start_process([sys.executable, "-m", "gunicorn", "dashboard.wsgi:server",
                           "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                          "--no-control-socket", "--timeout", "120"], env=env,
+                          "--no-control-socket", "--timeout", "120", "--threads", "4"], env=env,  # as the Procfile
                          ready=lambda: requests.get(f"{base}/healthz", timeout=1).ok,
                          name=f"gunicorn-{port}")
     return proc, base

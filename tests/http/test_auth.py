@@ -91,10 +91,19 @@ def test_anonymous_requests_are_refused(client, payload, method, path):
     r = client.open(path, method=method, json=payload if method == "POST" else None,
                     headers={"Accept": "text/html"} if path == "/" else {})
     if path == "/":  # a person is sent to the sign-in page
-        assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=/")
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login?next=%2F")
     else:
         assert r.status_code == 401
         assert b"kpi" not in r.data and b"Pakistan" not in r.data
+
+
+def test_sign_in_brings_back_the_view_asked_for(client):
+    from urllib.parse import parse_qs, urlsplit
+    r = client.get("/?group=IS-K&district=Mastung", headers={"Accept": "text/html"})
+    target = parse_qs(urlsplit(r.headers["Location"]).query)["next"][0]
+    assert target == "/?group=IS-K&district=Mastung"
+    page = client.get(r.headers["Location"])
+    assert b'value="/?group=IS-K&amp;district=Mastung"' in page.data
 
 
 def test_healthz_stays_open(client):

@@ -13,7 +13,7 @@ from tests.pack_client import ask_pack, check_pack, http
 
 @pytest.fixture(scope="module")
 def web():
-    """The Procfile's web process alone, no Redis: gunicorn with two workers."""
+    """The Procfile's web process alone, no Redis: gunicorn with two workers, 4 threads."""
     proc, base = start_gunicorn(2, env={"DASHBOARD_REDIS_URL": ""})
     yield base
     stop_process(proc)
@@ -56,8 +56,13 @@ def test_four_packs_at_once_arrive_while_clicks_stay_fast(web):
     watcher.join(timeout=30)
     assert errors == [] and len(results) == 4
     assert len(clicks) >= 5
-    print(f"4 packs in {took:.1f} s; {len(clicks)} clicks, max {max(clicks):.2f} s")
-    assert max(clicks) < 2.0, sorted(clicks)[-5:]
+    ordered = sorted(clicks)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    print(f"4 packs in {took:.1f} s; {len(clicks)} clicks, p95 {p95:.2f} s, max "
+          f"{ordered[-1]:.2f} s")
+    # The packs run at the lowest CPU priority, and the web workers' threads answer the
+    # pack polls beside the clicks (the Procfile's --threads).
+    assert ordered[-1] < 2.0, ordered[-5:]
 
 
 def test_a_failed_pack_says_what_failed_with_a_request_id(ds, monkeypatch, caplog):
