@@ -2,6 +2,16 @@
 
     python bench/load.py                                  # 50 users, 300 s, 3 workers
     python bench/load.py --users 10 --seconds 30 --workers 2 --think 0
+    python bench/load.py --instances 2 --workers 2 --packs 8 --start-redis --compare
+                        # two instances, a Celery worker on a throw-away Redis, 8 packs at a
+                        # time; first the same run without packs, for the page-update p95
+
+With ``--packs K``, K more threads each ask a briefing pack, wait for it (the background job,
+polled as the browser polls it, through the other instance when there are two) and ask the
+next, so K packs are in flight at any time. ``--start-redis`` starts Debian's redis-server on
+a free loopback port (no persistence) and ``--redis URL`` uses one; with Redis the instances
+share it and a Celery worker (``--pack-workers`` processes) builds the packs; without it
+each instance builds its own in background processes.
 
 Starts ``gunicorn dashboard.wsgi:server --workers N --bind 127.0.0.1:PORT --no-control-socket``
 (``--preload`` unless ``--no-preload``: the data is loaded once and the workers share it) on a
@@ -48,16 +58,19 @@ MAX_VIEWS_PER_USER = 100_000  # a hard cap besides the deadline
 REQUEST_TIMEOUT = 60  # seconds; a slower answer counts as an error
 TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST controller",
          "POST render", "POST table")
+UPDATE = "page update"  # one view change as the user sees it: controller, render and table
+PACK = "pack (click to ZIP)"
+PACK_OUT = f"{ids.EXPORT_DOWNLOAD}.data"
 
 
 # --------------------------------------------------------------------------- server
 def start_gunicorn(workers: int, port: int, preload: bool, data: list[str] | None,
-                   log_path: Path) -> subprocess.Popen:
+                   log_path: Path, extra_env: dict | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--workers", str(workers),
            "--bind", f"{HOST}:{port}", "--no-control-socket", "--timeout", "120"]
     if preload:
         cmd.append("--preload")
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     if data:
         env["DASHBOARD_DATA"] = os.pathsep.join(str(Path(p).resolve()) for p in data)
     log = open(log_path, "w")
@@ -254,6 +267,7 @@ def user(n: int, base: str, deadline: float, think: float, stats: Stats, seed: i
             break
         changed, values = random_event(rnd, options)
         values[STORE] = stored
+        began = time.perf_counter()
         status, body = cb.post("/_dash-update-component", cb.payload(CONTROL, values, [changed]))
         if status == 200:
             response = json.loads(body).get("response", {})
@@ -263,8 +277,45 @@ def user(n: int, base: str, deadline: float, think: float, stats: Stats, seed: i
                 break
             cb.post("/_dash-update-component",
                     cb.payload(output, {STORE: stored}, [STORE]))
+        else:
+            stats.record(UPDATE, time.perf_counter() - began, None)
         pause = rnd.uniform(0.5 * think, 1.5 * think)
         time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+
+
+def packer(n: int, bases: list[str], deadline: float, stats: Stats) -> None:
+    """Ask one pack after another until the deadline; poll through the next instance."""
+    from harness.dash_http import page_end_id, run_background
+    session = requests.Session()
+    base, poll_base = bases[n % len(bases)], bases[(n + 1) % len(bases)]
+    views = [{}, {"filters": {"group": ["IS-K"]}}, {"filters": {"province": ["Balochistan"]}},
+             {"filters": {"group": ["BLA"], "min_killed": 5}}]
+
+    def post(path, payload):
+        target = poll_base if "cacheKey=" in path else base
+        r = session.post(target + path, json=payload, timeout=REQUEST_TIMEOUT)
+        return r.status_code, r.content
+
+    k = 0
+    while time.monotonic() < deadline - 5 and k < MAX_VIEWS_PER_USER:
+        start, error = time.perf_counter(), None
+        try:
+            cb = DashCallbacks(post, lambda path: session.get(base + path,
+                                                              timeout=REQUEST_TIMEOUT).content)
+            end_id = page_end_id(session.get(base + "/", timeout=REQUEST_TIMEOUT).text)
+            payload = cb.payload(PACK_OUT, {f"{ids.EXPORT_BUTTON}.n_clicks": k + 1, STORE:
+                                            views[(n + k) % len(views)],
+                                            f"{ids.URL}.href": base + "/"},
+                                 [f"{ids.EXPORT_BUTTON}.n_clicks"])
+            response, _ = run_background(post, payload, end_id,
+                                         timeout=max(30.0, deadline - time.monotonic() + 120))
+            if not str(response.get(ids.EXPORT_STATUS, {}).get("children", "")).startswith(
+                    "Downloaded"):
+                error = f"no pack: {str(response)[:200]}"
+        except Exception as exc:  # noqa: BLE001 - counted as an error
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        stats.record(PACK, time.perf_counter() - start, error)
+        k += 1
 
 
 # --------------------------------------------------------------------------- report
@@ -293,15 +344,146 @@ def table(stats: Stats, seconds: float) -> list[str]:
                 f"{statistics.median(every) * 1000 if every else float('nan'):>10.1f} |"
                 f"{pct(every, 0.95) * 1000:>9.1f} |"
                 f"{max(every, default=float('nan')) * 1000:>9.1f}")
+    for kind in (UPDATE, PACK):
+        lat = stats.latency.get(kind, [])
+        if lat:
+            rows.append(f"{kind:<26}|{len(lat):>8} |{stats.errors.get(kind, 0):>7} |"
+                        f"{statistics.median(lat) * 1000:>10.1f} |{pct(lat, 0.95) * 1000:>9.1f}"
+                        f" |{max(lat) * 1000:>9.1f}")
     rows.append(f"throughput: {total / seconds:.1f} requests/s over {seconds:.0f} s")
     return rows
+
+
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A throw-away redis-server on a free loopback port, no persistence."""
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--bind", HOST, "--port", str(port), "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc.log = open(os.devnull, "w")
+    import redis
+    url = f"redis://{HOST}:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url
+        except redis.RedisError:
+            time.sleep(0.1)
+    stop(proc)
+    raise RuntimeError("redis-server did not start")
+
+
+def run(args, packs: int, bases_env: dict) -> dict:
+    """One bounded run: the instances, the users and `packs` pack threads; every process
+    started here is stopped at the end."""
+    procs, bases, logs = [], [], []
+    worker = None
+    try:
+        for _ in range(args.instances):
+            port = free_port()
+            log_path = ROOT / "bench" / "results" / f"gunicorn-{port}.log"  # git-ignored
+            log_path.parent.mkdir(exist_ok=True)
+            procs.append(start_gunicorn(args.workers, port, args.preload, args.data, log_path,
+                                        bases_env))
+            bases.append(f"http://{HOST}:{port}")
+            logs.append(log_path)
+        if bases_env.get("DASHBOARD_REDIS_URL") and packs:
+            wlog = ROOT / "bench" / "results" / f"worker-{free_port()}.log"
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "dashboard.worker:celery_app", "worker",
+                 "--concurrency", str(args.pack_workers), "--loglevel", "INFO",
+                 "--without-gossip", "--without-mingle"],
+                cwd=ROOT, env={**os.environ, **bases_env}, stdout=open(wlog, "w"),
+                stderr=subprocess.STDOUT, start_new_session=True)
+            worker.log = open(os.devnull, "w")
+            logs.append(wlog)
+            ready_by = time.monotonic() + 120
+            while " ready." not in wlog.read_text() and time.monotonic() < ready_by:
+                if worker.poll() is not None:
+                    raise RuntimeError(f"Celery worker exited: {wlog.read_text()[-2000:]}")
+                time.sleep(0.3)
+        t0 = time.monotonic()
+        for proc, base in zip(procs, bases):
+            wait_ready(base, proc, args.workers)
+        print(f"{len(bases)} instance(s) ready in {time.monotonic() - t0:.1f} s: "
+              f"{args.workers} workers each, preload {'on' if args.preload else 'off'}, "
+              f"{', '.join(bases)}; packs at a time: {packs}"
+              f"{'; Redis and a Celery worker' if worker else ''}", flush=True)
+        masters = [p.pid for p in procs]
+        start_mem = [memory(m) for m in masters]
+        stats = Stats()
+        start = time.monotonic()
+        deadline = start + args.seconds
+        threads = [threading.Thread(target=user, args=(i, bases[i % len(bases)], deadline,
+                                                       args.think, stats, args.seed),
+                                    daemon=True) for i in range(args.users)]
+        threads += [threading.Thread(target=packer, args=(k, bases, deadline, stats),
+                                     daemon=True) for k in range(packs)]
+        for t in threads:
+            t.start()
+        samples = []
+        interval = max(5.0, args.seconds / 20)
+        while time.monotonic() < deadline:
+            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            rss = sum(memory(m)["rss_total"] for m in masters)
+            pss = sum(memory(m)["pss_total"] for m in masters)
+            samples.append((time.monotonic() - start, rss, pss))
+            done = sum(len(v) for k, v in stats.latency.items() if k in TYPES)
+            print(f"  t={samples[-1][0]:5.0f} s  requests {done:7d}  packs "
+                  f"{len(stats.latency.get(PACK, [])):4d}  errors "
+                  f"{sum(stats.errors.values()):4d}  RSS {rss:7.0f} MB  PSS {pss:7.0f} MB",
+                  flush=True)
+        for t in threads:  # each stops at the deadline; a request or pack in flight finishes
+            t.join(timeout=REQUEST_TIMEOUT + 130)
+        elapsed = time.monotonic() - start
+        end_mem = [memory(m) for m in masters]
+        stuck = sum(t.is_alive() for t in threads)
+        restarted = any(set(worker_pids(m)) != set(sm["pids"][1:])
+                        for m, sm in zip(masters, start_mem))
+    finally:
+        for proc in procs + ([worker] if worker else []):
+            stop(proc)
+    return {"stats": stats, "elapsed": elapsed, "start_mem": start_mem, "end_mem": end_mem,
+            "samples": samples, "stuck": stuck, "restarted": restarted, "logs": logs,
+            "packs": packs}
+
+
+def report(args, result: dict) -> None:
+    stats = result["stats"]
+    print()
+    print(f"{args.users} users, {result['packs']} packs at a time, {args.seconds:.0f} s, "
+          f"{args.instances} instance(s) x {args.workers} workers, think {args.think} s, "
+          f"{date.today().isoformat()}")
+    for line in table(stats, result["elapsed"]):
+        print(line)
+    for n, (sm, em) in enumerate(zip(result["start_mem"], result["end_mem"]), 1):
+        print(f"instance {n} memory: start RSS {sm['rss_total']:.0f} MB (master "
+              f"{sm['rss_master']:.0f}, workers {', '.join(f'{w:.0f}' for w in sm['rss_workers'])}"
+              f"), end RSS {em['rss_total']:.0f} MB (workers "
+              f"{', '.join(f'{w:.0f}' for w in em['rss_workers'])})")
+    if result["samples"]:
+        print(f"max RSS of the instances during the run "
+              f"{max(s[1] for s in result['samples']):.0f} MB")
+    print(f"workers restarted during the run: {'yes' if result['restarted'] else 'no'}; "
+          f"users still waiting at the end: {result['stuck']}")
+    for example in stats.examples:
+        print("error:", example)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=300)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers per instance")
+    parser.add_argument("--instances", type=int, default=1, help="gunicorn instances")
+    parser.add_argument("--packs", type=int, default=0, help="briefing packs at a time")
+    parser.add_argument("--compare", action="store_true",
+                        help="first the same run without packs, for the page-update p95")
+    parser.add_argument("--redis", metavar="URL", default="", help="a Redis to share")
+    parser.add_argument("--start-redis", action="store_true",
+                        help="start a throw-away redis-server on loopback")
+    parser.add_argument("--pack-workers", type=int, default=2,
+                        help="Celery worker processes (with Redis)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause between a user's views, seconds (0: no pause)")
     parser.add_argument("--no-preload", dest="preload", action="store_false")
@@ -310,84 +492,51 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args(argv)
-    if not (1 <= args.users <= 500 and 1 <= args.seconds <= 3600 and 1 <= args.workers <= 16):
-        parser.error("bounds: 1-500 users, 1-3600 s, 1-16 workers")
-
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    log_path = ROOT / "bench" / "results" / f"gunicorn-{port}.log"  # git-ignored
-    log_path.parent.mkdir(exist_ok=True)
-    proc = start_gunicorn(args.workers, port, args.preload, args.data, log_path)
-    samples = []
+    if not (1 <= args.users <= 500 and 1 <= args.seconds <= 3600 and 1 <= args.workers <= 16
+            and 1 <= args.instances <= 4 and 0 <= args.packs <= 32
+            and 1 <= args.pack_workers <= 8):
+        parser.error("bounds: 1-500 users, 1-3600 s, 1-16 workers, 1-4 instances, 0-32 packs, "
+                     "1-8 pack workers")
+    redis_proc, url = None, args.redis
+    if url and not url.startswith(("redis://127.0.0.1", "redis://localhost")):
+        parser.error("--redis: loopback only (redis://127.0.0.1:PORT/DB)")
+    results = []
     try:
-        t0 = time.monotonic()
-        wait_ready(base, proc, args.workers)
-        print(f"gunicorn ready in {time.monotonic() - t0:.1f} s: {args.workers} workers, "
-              f"preload {'on' if args.preload else 'off'}, {base}", flush=True)
-        start_mem = memory(proc.pid)
-        stats = Stats()
-        start = time.monotonic()
-        deadline = start + args.seconds
-        threads = [threading.Thread(target=user, args=(i, base, deadline, args.think, stats,
-                                                       args.seed), daemon=True)
-                   for i in range(args.users)]
-        for t in threads:
-            t.start()
-        interval = max(5.0, args.seconds / 20)
-        while time.monotonic() < deadline:
-            time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
-            mem = memory(proc.pid)
-            samples.append((time.monotonic() - start, mem["rss_total"], mem["pss_total"]))
-            done = sum(len(v) for v in stats.latency.values())
-            print(f"  t={samples[-1][0]:5.0f} s  requests {done:7d}  errors "
-                  f"{sum(stats.errors.values()):4d}  RSS {mem['rss_total']:7.0f} MB  "
-                  f"PSS {mem['pss_total']:7.0f} MB", flush=True)
-        for t in threads:  # each user stops at the deadline; a request in flight may finish
-            t.join(timeout=REQUEST_TIMEOUT + 5)
-        elapsed = time.monotonic() - start
-        end_mem = memory(proc.pid)
-        stuck = sum(t.is_alive() for t in threads)
-        workers_now = worker_pids(proc.pid)
+        if args.start_redis:
+            redis_proc, url = start_redis()
+            print(f"redis-server on {url}", flush=True)
+        env = {"DASHBOARD_REDIS_URL": url}
+        runs = ([0] if args.compare and args.packs else []) + [args.packs]
+        for packs in runs:
+            result = run(args, packs, env)
+            report(args, result)
+            results.append(result)
     finally:
-        stop(proc)
-
-    print()
-    print(f"{args.users} users, {args.seconds:.0f} s, {args.workers} workers, think "
-          f"{args.think} s, {date.today().isoformat()}")
-    for line in table(stats, elapsed):
-        print(line)
-    warm = next((s for s in samples if s[0] >= min(60.0, args.seconds / 5)), samples[0]) \
-        if samples else None
-    print(f"memory start: RSS {start_mem['rss_total']:.0f} MB (master "
-          f"{start_mem['rss_master']:.0f}, workers "
-          f"{', '.join(f'{w:.0f}' for w in start_mem['rss_workers'])}), PSS "
-          f"{start_mem['pss_total']:.0f} MB")
-    if warm:
-        print(f"memory at {warm[0]:.0f} s: RSS {warm[1]:.0f} MB, PSS {warm[2]:.0f} MB")
-    print(f"memory end:   RSS {end_mem['rss_total']:.0f} MB (master "
-          f"{end_mem['rss_master']:.0f}, workers "
-          f"{', '.join(f'{w:.0f}' for w in end_mem['rss_workers'])}), PSS "
-          f"{end_mem['pss_total']:.0f} MB; max RSS during the run "
-          f"{max((s[1] for s in samples), default=end_mem['rss_total']):.0f} MB")
-    restarted = set(workers_now) != set(start_mem["pids"][1:])
-    print(f"workers restarted during the run: {'yes' if restarted else 'no'}; users still "
-          f"waiting at the end: {stuck}")
-    for example in stats.examples:
-        print("error:", example)
+        if redis_proc:
+            stop(redis_proc)
+    if len(results) == 2:
+        base, loaded = (pct(r["stats"].latency.get(UPDATE, []), 0.95) * 1000 for r in results)
+        print(f"\npage update p95: {base:.0f} ms without packs, {loaded:.0f} ms with "
+              f"{args.packs} packs at a time")
+    failed = any(r["stats"].errors or r["restarted"] for r in results)
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "args": vars(args), "elapsed": elapsed, "date": date.today().isoformat(),
-            "latency_ms": {k: {"count": len(v), "errors": stats.errors.get(k, 0),
+        Path(args.json).write_text(json.dumps([{
+            "args": vars(args), "packs": r["packs"], "elapsed": r["elapsed"],
+            "date": date.today().isoformat(),
+            "latency_ms": {k: {"count": len(v), "errors": r["stats"].errors.get(k, 0),
                                "median": statistics.median(v) * 1000 if v else None,
                                "p95": pct(v, 0.95) * 1000 if v else None}
-                           for k, v in stats.latency.items()},
-            "memory": {"start": start_mem, "end": end_mem, "samples": samples},
-            "workers_restarted": restarted, "errors": stats.examples}, indent=1))
-    if not stats.errors and not restarted:
-        log_path.unlink(missing_ok=True)
-    else:
-        print(f"gunicorn log: {log_path}")
-    return 1 if stats.errors or restarted else 0
+                           for k, v in r["stats"].latency.items()},
+            "memory": {"start": r["start_mem"], "end": r["end_mem"], "samples": r["samples"]},
+            "workers_restarted": r["restarted"], "errors": r["stats"].examples}
+            for r in results], indent=1))
+    for r in results:
+        for log_path in r["logs"]:
+            if failed:
+                print(f"gunicorn log: {log_path}")
+            else:
+                log_path.unlink(missing_ok=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

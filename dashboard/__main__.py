@@ -120,6 +120,48 @@ def _import(args: argparse.Namespace) -> int:
     return 1 if result.rejected else 0
 
 
+def _read_password() -> str | None:
+    """The new password: one line of standard input when it is not a terminal (scripts,
+    tests), else asked twice without echo. None if the two do not match."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        return None
+    return first
+
+
+def _users(args: argparse.Namespace) -> int:
+    from . import auth
+
+    path = args.file or Settings.from_env().users_file
+    if not path:
+        print("error: name the users file with --file PATH (or DASHBOARD_USERS_FILE)",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.action == "add":
+            password = _read_password()
+            if password is None:
+                print("error: the passwords differ; nothing changed", file=sys.stderr)
+                return 2
+            new = auth.add_user(path, args.name, password)
+            print(f"{'added' if new else 'changed the password of'} {args.name} in {path}")
+        elif args.action == "remove":
+            if not auth.remove_user(path, args.name):
+                print(f"error: no user {args.name!r} in {path}", file=sys.stderr)
+                return 1
+            print(f"removed {args.name} from {path}")
+        else:
+            for name in auth.list_users(path):
+                print(name)
+    except (auth.UsersFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     from .app import create_app, load_dataset
@@ -168,7 +210,19 @@ def main(argv: list[str] | None = None) -> int:
                          help="also write every row's outcome (converted, left out, rejected, "
                               "notes) to this CSV file")
     _acled_option(convert)
+    users = sub.add_parser("users", help="the users file of sign-in (DASHBOARD_USERS_FILE)")
+    actions = users.add_subparsers(dest="action", required=True)
+    for action, words in (("add", "add a user, or change a password (read from standard "
+                                  "input, or asked twice)"),
+                          ("remove", "remove a user"), ("list", "list the users")):
+        a = actions.add_parser(action, help=words)
+        if action != "list":
+            a.add_argument("name", metavar="NAME")
+        a.add_argument("--file", metavar="PATH", help="the users file (default: "
+                                                      "DASHBOARD_USERS_FILE)")
     args = parser.parse_args(argv)
+    if args.command == "users":
+        return _users(args)
     if args.command == "validate":
         return _validate(args)
     if args.command == "export":

@@ -7,6 +7,7 @@ however many charts ask for it.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -43,11 +44,12 @@ def mask(ds, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
 
 
 class View:
-    """The dataset seen through one view state, with its masks computed once."""
+    """The dataset seen through one view state, with its masks computed once; `cache` (a
+    ``dashboard.cache.AggregateCache``) shares the aggregations across workers."""
 
-    def __init__(self, ds, state: ViewState | Filters):
+    def __init__(self, ds, state: ViewState | Filters, cache=None):
         state = state if isinstance(state, ViewState) else ViewState(state)  # default display
-        self.ds, self.state = ds, state
+        self.ds, self.state, self.cache = ds, state, cache
         self.filters, self.display = state.filters, state.display
         self._memo: dict = {}
 
@@ -60,6 +62,17 @@ class View:
         return self._memo[key]
 
 
+def shared(fn):
+    """An aggregation of a View, kept in the view's shared cache when it has one (keyed on
+    the data's version, the aggregation and the normalised view state)."""
+    @functools.wraps(fn)
+    def cached(v: View):
+        if v.cache is None:
+            return fn(v)
+        return v.cache.get_or_compute(fn.__name__, v.state, lambda: fn(v))
+    return cached
+
+
 @dataclass(frozen=True)
 class Totals:
     attacks: int
@@ -70,6 +83,7 @@ class Totals:
     unknown_any: int  # incidents with killed or injured unknown
 
 
+@shared
 def totals(v: View) -> Totals:
     a, keep = v.ds.arrays, v.mask()
     unknown_k, unknown_i = a["killed_unknown"][keep], a["injured_unknown"][keep]
@@ -83,6 +97,7 @@ def totals(v: View) -> Totals:
     )
 
 
+@shared
 def by_district(v: View) -> pd.DataFrame:
     """Attacks per district (rows) and group (columns), ignoring the district filter itself.
 
@@ -108,6 +123,7 @@ def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
     return _most_first(table, keep_zero=bool(f.province))
 
 
+@shared
 def by_target(v: View) -> pd.DataFrame:
     """Attacks per target type (rows, most first) and group (columns), ignoring the target
     filter itself."""
@@ -135,6 +151,7 @@ def _most_first(table: pd.DataFrame, keep_zero: bool) -> pd.DataFrame:
     return table.iloc[order]
 
 
+@shared
 def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
@@ -169,6 +186,7 @@ def over_time(v: View) -> pd.DataFrame:
     return out
 
 
+@shared
 def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One bubble per district at its headquarters, ignoring the district filter itself.
 
@@ -323,7 +341,7 @@ def comparison_view(v: View) -> View:
     f = replace(v.filters, group=())
     if v.display.common_rule:
         f = replace(f, min_killed=max(f.min_killed or 0, COMMON_RULE_KILLED))
-    return View(v.ds, replace(v.state, filters=f))
+    return View(v.ds, replace(v.state, filters=f), v.cache)
 
 
 def _family_codes(ds) -> np.ndarray:
@@ -334,6 +352,7 @@ def _family_codes(ds) -> np.ndarray:
     return lut[ds.arrays["group"]]
 
 
+@shared
 def compare_districts(v: View) -> pd.DataFrame:
     """Attacks per district (rows, most first) and family (columns), for the comparison view;
     a multi-district attack counts in each district. Column 'both': attacked by both sides."""
@@ -353,6 +372,7 @@ def compare_districts(v: View) -> pd.DataFrame:
     return table
 
 
+@shared
 def compare_years(v: View) -> pd.DataFrame:
     """Attacks and known killed per year and family, for the comparison view (rows: years)."""
     cv = comparison_view(v)
@@ -401,6 +421,7 @@ def published_comparison(ds, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@shared
 def target_shares(v: View) -> pd.DataFrame:
     """Share of attacks by target type per year (rows: years, columns: target types, values
     0-1), ignoring the target filter itself; also returns the counts in attrs['counts']."""
@@ -419,6 +440,7 @@ def target_shares(v: View) -> pd.DataFrame:
     return shares
 
 
+@shared
 def human_targets(v: View) -> pd.DataFrame:
     """Attacks on people by target type (the analysis' ranking of human targets), most first,
     with known killed; ignoring the target filter itself."""

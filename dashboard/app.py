@@ -14,7 +14,7 @@ import flask_bootstrap
 from dash import Dash, set_props
 from werkzeug.exceptions import HTTPException
 
-from . import callbacks, ids
+from . import auth, cache, callbacks, ids, jobs
 from .data.dataset import Dataset
 from .data.loading import load_files
 from .layout import build_layout
@@ -66,10 +66,20 @@ def load_dataset(settings: Settings) -> Dataset:
     return Dataset.from_result(result)
 
 
+def data_version(settings: Settings | None, ds: Dataset) -> str:
+    """The data's version for the shared cache: a hash of the files the settings name, or of
+    the incidents themselves for a dataset made in process."""
+    if settings is None:
+        return cache.dataset_version(ds)
+    return cache.files_version(settings.data, settings.fmt, settings.duplicates)
+
+
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
     """The Dash app on `dataset`, or on the data the settings name (default: the shipped
     incidents)."""
     ds = dataset if dataset is not None else load_dataset(settings or Settings())
+    version = data_version(settings, ds)
+    settings = settings or Settings()
     app = Dash(
         __name__,
         title="Pakistan Militancy Dashboard",
@@ -81,10 +91,20 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     )
     server = app.server
     csp = content_security_policy(app.csp_hashes())
+    if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if settings.secret_key:
+        server.secret_key = settings.secret_key
 
     @server.before_request
     def request_id():
         flask.g.request_id = uuid.uuid4().hex[:12]
+
+    if settings.users_file:  # after the request id, before every route
+        auth.install(server, settings.users_file, secret_key=settings.secret_key,
+                     limit=settings.login_limit, redis_url=settings.redis_url)
 
     @server.after_request
     def security_headers(response):
@@ -115,6 +135,10 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         return flask.jsonify(status="ok", incidents=int(len(ds.incidents)))
 
     app.dataset = ds  # read-only; the CLI and tests inspect it
+    app.celery = jobs.celery_app(settings) if settings.redis_url else None
+    app.jobs = jobs.manager(settings, app.celery)
+    app.aggregate_cache = cache.make(server, settings.redis_url, version,
+                                     settings.cache_seconds)
     app.layout = build_layout(ds, app.get_asset_url("topojson/"))
-    callbacks.register(app, ds)
+    callbacks.register(app, ds, app.jobs, app.aggregate_cache)
     return app

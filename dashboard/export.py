@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import plotly.io as pio
@@ -37,7 +38,7 @@ LAYOUT_W, LAYOUT_H, SCALE = 1280, 720, 1.5
 TOP_INCIDENTS = 10
 SOURCES_PER_SLIDE = 24
 _renderer_lock = threading.Lock()
-_renderer_started = False
+_renderer_pid = 0  # the process whose Chromium is running (a forked child starts its own)
 
 
 class ExportError(Exception):
@@ -66,9 +67,9 @@ def slug(state: ViewState, today: date | None = None) -> str:
 
 def start_renderer() -> None:
     """Start kaleido's Chromium once per process."""
-    global _renderer_started
+    global _renderer_pid
     with _renderer_lock:
-        if _renderer_started:
+        if _renderer_pid == os.getpid():
             return
         pio.defaults.topojson = TOPOJSON.as_uri() + "/"
         try:
@@ -77,7 +78,7 @@ def start_renderer() -> None:
         except Exception as exc:  # kaleido/choreographer raise several types
             raise ExportError(f"cannot start Chromium to render images ({exc}); install "
                               "Debian's chromium package (apt-get install chromium)") from None
-        _renderer_started = True
+        _renderer_pid = os.getpid()
 
 
 def with_polygons(fig):
@@ -108,14 +109,25 @@ def _writable(out: Path) -> None:
         raise ExportError(f"cannot write to the output folder {out}: permission denied")
 
 
-def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "") -> Pack:
-    """Write the pack for one view into `out` (created if needed)."""
+def _no_progress(done: int, total: int, stage: str) -> None:
+    pass
+
+
+def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "",
+               progress: Callable[[int, int, str], None] = _no_progress) -> Pack:
+    """Write the pack for one view into `out` (created if needed).
+
+    `progress(done, total, stage)` is told each step: stage "charts" after each chart is
+    rendered (done of the charts), then "slides" after each slide of briefing.pptx. It
+    only reports: the files are the same with or without it."""
     out = Path(out)
     _writable(out)
     view = View(ds, state)
     incidents = aggregate.incident_rows(view)
     files, timings, slides = [], [], []
-    for chart in for_export():
+    charts = for_export()
+    progress(0, len(charts), "charts")
+    for chart in charts:
         fig = figures.fit_to_height(chart.figure(view, base_url), LAYOUT_H)
         fig.update_layout(width=LAYOUT_W)
         start = time.perf_counter()
@@ -125,16 +137,18 @@ def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "") -> Pac
         path.write_bytes(png)
         files.append(path)
         slides.append((fig.layout.title.text.removeprefix("<b>").removesuffix("</b>"), path))
+        progress(len(slides), len(charts), "charts")
     files.append(_write_csv(incidents, out / "incidents.csv"))
     files.append(_write_sources(view, incidents, out / "sources.md", base_url))
-    files.append(_write_pptx(view, incidents, slides, out / "briefing.pptx", base_url))
+    files.append(_write_pptx(view, incidents, slides, out / "briefing.pptx", base_url,
+                             progress))
     return Pack(files, len(incidents), timings)
 
 
-def zip_pack(ds, state: ViewState, workdir: str | Path, base_url: str = ""
-             ) -> tuple[bytes, str]:
+def zip_pack(ds, state: ViewState, workdir: str | Path, base_url: str = "",
+             progress: Callable[[int, int, str], None] = _no_progress) -> tuple[bytes, str]:
     """The pack as one ZIP (bytes) and its file name."""
-    pack = write_pack(ds, state, workdir, base_url)
+    pack = write_pack(ds, state, workdir, base_url, progress)
     name = f"briefing_{slug(state)}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -182,16 +196,28 @@ def _text_slide(prs, title: str, paragraphs: list[str], size: int = 20):
 
 
 def _write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]], path: Path,
-                base_url: str) -> Path:
+                base_url: str, progress: Callable[[int, int, str], None] = _no_progress
+                ) -> Path:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    sources = _source_chunks(incidents)
+    total = 1 + len(charts) + 1 + int(incidents.empty) + len(sources)
+
+    def done():
+        progress(len(prs.slides), total, "slides")
+
+    progress(0, total, "slides")
     _title_slide(prs, v, incidents, base_url)
+    done()
     for chart_title, png in charts:
         _chart_slide(prs, chart_title, png)
+        done()
     _top_incidents_slide(prs, incidents)
+    done()
     if incidents.empty:
         _text_slide(prs, "Incidents", ["This view is empty: no incident matches these filters."])
-    _source_slides(prs, incidents)
+        done()
+    _source_slides(prs, sources, done)
     prs.save(path)
     return path
 
@@ -244,15 +270,20 @@ def _top_incidents_slide(prs, incidents: pd.DataFrame) -> None:
                 p.font.size = Pt(12)
 
 
-def _source_slides(prs, incidents: pd.DataFrame) -> None:
+def _source_chunks(incidents: pd.DataFrame) -> list[list[str]]:
+    """The source lines of the view, one list per slide (at least one, maybe empty)."""
     sources = [f"{r['incident_id']}: {url}" for _, r in incidents.iterrows()
                for url in (split_list(r["source_urls"]) or [
                    f"(no URL) {_text(r.get('source_text'))}"])]
-    chunks = [sources[i:i + SOURCES_PER_SLIDE]
-              for i in range(0, len(sources), SOURCES_PER_SLIDE)] or [[]]
+    return [sources[i:i + SOURCES_PER_SLIDE]
+            for i in range(0, len(sources), SOURCES_PER_SLIDE)] or [[]]
+
+
+def _source_slides(prs, chunks: list[list[str]], done: Callable[[], None]) -> None:
     for n, chunk in enumerate(chunks, 1):
         label = f"Sources ({n}/{len(chunks)})" if len(chunks) > 1 else "Sources"
         _text_slide(prs, label, chunk or ["No incident, so no source, in this view."], size=10)
+        done()
 
 
 def _text(value) -> str:

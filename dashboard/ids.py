@@ -44,6 +44,7 @@ PUBLISHED_GRID = "grid-published"
 
 EXPORT_BUTTON = "export-pack"
 EXPORT_STATUS = "export-status"
+EXPORT_CANCEL = "export-cancel"
 EXPORT_DOWNLOAD = "download-pack"
 
 MODAL = "incident-modal"

@@ -246,8 +246,9 @@ def toolbar() -> html.Div:
         html.Div(id=ids.CHIPS, className="chips flex-grow-1"),
         html.Div([
             dbc.Button("Briefing pack (ZIP)", id=ids.EXPORT_BUTTON, color="primary", size="sm"),
-            dcc.Loading(html.Span(id=ids.EXPORT_STATUS, className="small ms-2"),
-                        type="circle", delay_show=150),
+            dbc.Button("Cancel", id=ids.EXPORT_CANCEL, color="secondary", outline=True,
+                       size="sm", disabled=True, className="ms-1"),
+            html.Span(id=ids.EXPORT_STATUS, className="small ms-2", role="status"),
             dcc.Download(id=ids.EXPORT_DOWNLOAD),
         ], className="d-flex align-items-center flex-shrink-0"),
     ], className="d-flex align-items-start toolbar")

@@ -69,3 +69,49 @@ def flask_callbacks(app) -> DashCallbacks:
         return r.status_code, r.data
 
     return DashCallbacks(post, lambda path: client.get(path).data)
+
+
+def page_end_id(html: str) -> str:
+    """The signed page-load token (Dash's config `end_id`) that background callbacks need."""
+    import re
+    found = re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1)).get("end_id", "") if found else ""
+
+
+def run_background(post, payload: dict, end_id: str, *, timeout: float = 180,
+                   interval: float = 0.5, sleep=None, clock=None) -> tuple[dict, list]:
+    """Run a background callback as the browser does: start it, then poll with its signed
+    cacheKey and job until it answers. `post(path, payload) -> (status, body)`.
+    Returns (response, [each progress value seen]); raises on an error or the timeout."""
+    import time
+    from urllib.parse import quote
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    base = "/_dash-update-component?endId=" + quote(end_id, safe="~")
+    status, body = post(base, payload)
+    if status != 200:
+        raise RuntimeError(f"background callback answered {status}: {body[:300]!r}")
+    started = json.loads(body)
+    if "response" in started:
+        return started["response"], []
+    handles = f"{base}&cacheKey={quote(started['cacheKey'], safe='~')}" \
+              f"&job={quote(started['job'], safe='~')}"
+    polled = json.loads(json.dumps(payload))
+    for kind in ("inputs", "state"):
+        for item in polled.get(kind, []):
+            if isinstance(item, dict):
+                item["value"] = None
+    seen, deadline = [], clock() + timeout
+    while clock() < deadline:
+        sleep(interval)
+        status, body = post(handles, polled)
+        if status == 204:
+            raise RuntimeError("background job ended without an answer (cancelled or died)")
+        if status != 200:
+            raise RuntimeError(f"poll answered {status}: {body[:300]!r}")
+        answer = json.loads(body)
+        if "progress" in answer:
+            seen.extend(answer["progress"].values())
+        if "response" in answer:
+            return answer["response"], seen
+    raise RuntimeError(f"background callback did not answer within {timeout:.0f} s")

@@ -45,3 +45,75 @@ def start_server(*args: str, env: dict | None = None):
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError(f"server did not start within 60 s: {log.read_text()[-3000:]}")
+
+
+def start_process(cmd: list[str], *, env: dict | None = None, ready=None, name: str = "proc",
+                  limit: float = 90):
+    """Start `cmd` in its own session (so it and its children stop together), output to a
+    log file; wait until `ready()` is true. Returns the process (`proc.log` is the log)."""
+    log = Path(tempfile.mkstemp(prefix=f"dashboard-{name}-", suffix=".log")[1])
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
+                                stdout=out, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+    proc.log = log
+    deadline = time.time() + limit
+    while ready is not None and time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-3000:]}")
+        try:
+            if ready():
+                return proc
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.3)
+    if ready is None:
+        return proc
+    stop_process(proc)
+    raise RuntimeError(f"{name} did not start within {limit:.0f} s: {log.read_text()[-3000:]}")
+
+
+def stop_process(proc, timeout: float = 20) -> None:
+    """SIGTERM the process's session, SIGKILL what is left after `timeout`."""
+    import signal
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+
+
+def start_gunicorn(workers: int = 2, env: dict | None = None):
+    """The Procfile's web process (gunicorn dashboard.wsgi:server) on a free loopback port;
+    returns (process, base_url)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_process([sys.executable, "-m", "gunicorn", "dashboard.wsgi:server",
+                          "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                          "--no-control-socket", "--timeout", "120", "--threads", "4"], env=env,  # as the Procfile
+                         ready=lambda: requests.get(f"{base}/healthz", timeout=1).ok,
+                         name=f"gunicorn-{port}")
+    return proc, base
+
+
+def start_worker(env: dict | None = None, concurrency: int = 2):
+    """The Procfile's Celery worker; ready once it answers a ping over the broker."""
+    proc = start_process([sys.executable, "-m", "celery", "-A", "dashboard.worker:celery_app",
+                          "worker", "--concurrency", str(concurrency), "--loglevel", "INFO",
+                          "--without-gossip", "--without-mingle"], env=env, name="worker")
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"worker exited: {proc.log.read_text()[-3000:]}")
+        if " ready." in proc.log.read_text():
+            return proc
+        time.sleep(0.3)
+    stop_process(proc)
+    raise RuntimeError(f"worker not ready within 90 s: {proc.log.read_text()[-3000:]}")

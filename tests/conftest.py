@@ -6,11 +6,15 @@ tests/http (`http`: callbacks over Dash's HTTP API, the command line, the pack),
 """
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from harness.servers import start_server
+from harness.servers import free_port, start_server
 from tests.scopes import per_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +85,40 @@ def page(browser, server):
     pg.base = server
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis for the `redis` tests: DASHBOARD_TEST_REDIS_URL (.ci/run starts one and sets
+    it); otherwise, outside CI, a throw-away redis-server on a free loopback port when one is
+    installed. Under CI a Redis that cannot be reached fails the test, never skips it."""
+    url, proc = os.environ.get("DASHBOARD_TEST_REDIS_URL", "").strip(), None
+    in_ci = bool(os.environ.get("CI"))
+    if not url and not in_ci and shutil.which("redis-server"):
+        port = free_port()
+        proc = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port),
+                                 "--save", "", "--appendonly", "no"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"redis://127.0.0.1:{port}/0"
+    if not url:
+        message = ("no Redis for the redis tests: set DASHBOARD_TEST_REDIS_URL or install "
+                   "Debian's redis-server (.ci/run does both)")
+        pytest.fail(message) if in_ci else pytest.skip(message)
+    import redis
+    deadline, error = time.time() + 15, None
+    while time.time() < deadline:
+        try:
+            redis.Redis.from_url(url, socket_timeout=2).ping()
+            break
+        except redis.RedisError as exc:
+            error = exc
+            time.sleep(0.2)
+    else:
+        if proc:
+            proc.kill()
+        message = f"Redis at {url} unreachable: {error}"
+        pytest.fail(message) if in_ci else pytest.skip(message)
+    yield url
+    if proc:
+        proc.terminate()
+        proc.wait(timeout=10)

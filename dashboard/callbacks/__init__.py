@@ -10,6 +10,10 @@ from __future__ import annotations
 from . import controller, details, pack, render, table
 
 
-def register(app, ds) -> None:
-    for module in (controller, render, table, pack, details):
+def register(app, ds, manager, cache=None) -> None:
+    """`manager` runs the briefing packs in the background (``dashboard.jobs``); `cache`
+    shares the aggregations (``dashboard.cache``)."""
+    for module in (controller, table, details):
         module.register(app, ds)
+    render.register(app, ds, cache)
+    pack.register(app, ds, manager)

@@ -36,9 +36,9 @@ def chips(state: ViewState):
     return out or [html.Span("No filters: all incidents.", className="text-muted small")]
 
 
-def rendered(ds, state: ViewState, topojson_url: str) -> dict:
-    """Every output of the render callback for one state."""
-    view = aggregate.View(ds, state)
+def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
+    """Every output of the render callback for one state (aggregations through `cache`)."""
+    view = aggregate.View(ds, state, cache)
     shown = {c.name for c in on_tab(state.display.tab)}
     name = export.slug(state)
     kpis = kpi_texts(aggregate.totals(view))
@@ -59,7 +59,7 @@ def rendered(ds, state: ViewState, topojson_url: str) -> dict:
     }
 
 
-def register(app, ds) -> None:
+def register(app, ds, cache=None) -> None:
     topojson_url = app.get_asset_url("topojson/")
     outputs = {
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
@@ -74,7 +74,7 @@ def register(app, ds) -> None:
     @app.callback(output=outputs, inputs={"stored": Input(ids.STATE, "data")})
     def render(stored):
         """Every number and the active tab's charts; other tabs draw when opened."""
-        return rendered(ds, ViewState.from_dict(stored), topojson_url)
+        return rendered(ds, ViewState.from_dict(stored), topojson_url, cache)
 
     for chart in CHARTS:  # a tall chart keeps its height and scrolls in its card
         app.clientside_callback(

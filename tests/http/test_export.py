@@ -107,6 +107,28 @@ def test_same_view_same_images(ds, pack, tmp_path):
         assert path.read_bytes() == (out / path.name).read_bytes(), path.name
 
 
+def test_progress_counts_charts_then_slides_and_changes_no_file(ds, pack, tmp_path):
+    _, out = pack
+    steps = []
+    again = export.write_pack(ds, VIEW, tmp_path, "http://analyst.example",
+                              progress=lambda done, total, stage: steps.append((stage, done,
+                                                                                 total)))
+    charts = [s for s in steps if s[0] == "charts"]
+    slides = [s for s in steps if s[0] == "slides"]
+    assert charts == [("charts", n, len(PNGS)) for n in range(len(PNGS) + 1)]
+    assert steps == charts + slides  # charts rendered, then slides
+    total = len(Presentation(out / "briefing.pptx").slides)
+    assert slides == [("slides", n, total) for n in range(total + 1)]
+    for path in again.files:  # the same files; the PPTX's zip entries carry their time
+        if path.suffix == ".pptx":
+            with zipfile.ZipFile(path) as a, zipfile.ZipFile(out / path.name) as b:
+                assert a.namelist() == b.namelist()
+                assert all(a.read(n) == b.read(n) for n in a.namelist()
+                           if "core.xml" not in n), path.name
+        else:
+            assert path.read_bytes() == (out / path.name).read_bytes(), path.name
+
+
 def test_zip_pack_names_filters_and_date(ds, tmp_path):
     data, name = export.zip_pack(ds, VIEW, tmp_path)
     assert name.startswith("briefing_district-Mastung_group-IS-K_") and name.endswith(".zip")
@@ -154,7 +176,7 @@ def test_missing_chromium_is_a_clear_error(ds, tmp_path, monkeypatch):
     def no_browser(*args, **kwargs):
         raise RuntimeError("no chrome or chromium found")
 
-    monkeypatch.setattr(export, "_renderer_started", False)
+    monkeypatch.setattr(export, "_renderer_pid", 0)
     monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
     with pytest.raises(export.ExportError, match="install Debian's chromium"):
         export.write_pack(ds, VIEW, tmp_path)
