@@ -74,30 +74,8 @@ def data_version(settings: Settings | None, ds: Dataset) -> str:
     return cache.files_version(settings.data, settings.fmt, settings.duplicates)
 
 
-def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
-    """The Dash app on `dataset`, or on the data the settings name (default: the shipped
-    incidents)."""
-    ds = dataset if dataset is not None else load_dataset(settings or Settings())
-    version = data_version(settings, ds)
-    settings = settings or Settings()
-    app = Dash(
-        __name__,
-        title="Pakistan Militancy Dashboard",
-        assets_folder=str(ASSETS),
-        external_stylesheets=["/vendor/bootstrap/bootstrap.min.css"],
-        serve_locally=True,
-        update_title=None,
-        on_error=callback_error,
-    )
-    server = app.server
-    csp = content_security_policy(app.csp_hashes())
-    if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        hops = settings.proxy_hops
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    if settings.secret_key:
-        server.secret_key = settings.secret_key
-
+def _harden(server, settings: Settings, csp: str) -> None:
+    """Request ids, sign-in when a users file is set, security headers, opaque errors."""
     @server.before_request
     def request_id():
         flask.g.request_id = uuid.uuid4().hex[:12]
@@ -125,6 +103,9 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         log.exception("request %s failed", rid)
         return flask.jsonify(error="internal error", request_id=rid), 500
 
+
+def _routes(server, ds) -> None:
+    """Bootstrap's CSS from the installed package, and the health check."""
     @server.route("/vendor/bootstrap/<path:name>")
     def bootstrap_css(name: str):
         """Bootstrap 5 CSS from the installed Bootstrap-Flask package (no CDN)."""
@@ -134,6 +115,31 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     def healthz():
         return flask.jsonify(status="ok", incidents=int(len(ds.incidents)))
 
+
+def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
+    """The Dash app on `dataset`, or on the data the settings name (default: the shipped
+    incidents)."""
+    ds = dataset if dataset is not None else load_dataset(settings or Settings())
+    version = data_version(settings, ds)
+    settings = settings or Settings()
+    app = Dash(
+        __name__,
+        title="Pakistan Militancy Dashboard",
+        assets_folder=str(ASSETS),
+        external_stylesheets=["/vendor/bootstrap/bootstrap.min.css"],
+        serve_locally=True,
+        update_title=None,
+        on_error=callback_error,
+    )
+    server = app.server
+    if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if settings.secret_key:
+        server.secret_key = settings.secret_key
+    _harden(server, settings, content_security_policy(app.csp_hashes()))
+    _routes(server, ds)
     app.dataset = ds  # read-only; the CLI and tests inspect it
     app.celery = jobs.celery_app(settings) if settings.redis_url else None
     app.jobs = jobs.manager(settings, app.celery)

@@ -256,6 +256,13 @@ def install(server: flask.Flask, users_file: str, *, secret_key: str = "",
         server.logger.warning("failed sign-in for %r from %s", name[:64], who)
         return "wrong"
 
+    _require_user(server, verdict)
+    _sign_in_routes(server, verdict)
+    return users
+
+
+def _require_user(server: flask.Flask, verdict) -> None:
+    """Every route but the open ones needs a session, or HTTP Basic credentials of a user."""
     @server.before_request
     def require_user():
         if flask.request.path in OPEN_PATHS or current_user.is_authenticated:
@@ -277,6 +284,9 @@ def install(server: flask.Flask, users_file: str, *, secret_key: str = "",
         return _refuse(401, "sign-in required", "text/html" not in
                        flask.request.headers.get("Accept", ""))
 
+
+def _sign_in_routes(server: flask.Flask, verdict) -> None:
+    """The sign-in page (a form posting name and password) and sign-out."""
     @server.route("/login", methods=["GET", "POST"])
     def login():
         if flask.request.method == "GET":
@@ -299,5 +309,3 @@ def install(server: flask.Flask, users_file: str, *, secret_key: str = "",
         logout_user()
         flask.session.clear()
         return flask.redirect("/login")
-
-    return users

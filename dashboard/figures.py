@@ -170,6 +170,15 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
         return go.Figure(data=traces, layout=fig, _validate=False)
     if frame != "screen":
         raise ValueError(f"unknown frame {frame!r}")
+    return _screen_figure(traces, layout, v, what, full, own, bare, rows,
+                          title_text, sub_text, bool(note))
+
+
+def _screen_figure(traces, layout: dict, v: View, what: str, full: dict, own: list,
+                   bare: bool, rows: int | None, title_text: str, sub_text: str,
+                   note: bool) -> go.Figure:
+    """The screen frame: a compact title and filter line, one source line at the foot, and
+    the briefing frame (`full`) in layout.meta.briefing for the browser's exports."""
     briefing = dict(full, margin=layout.get("margin", full["margin"]),
                     legend=layout.get("legend", full["legend"]))
     legend = layout.pop("legend", {})

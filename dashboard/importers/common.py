@@ -262,24 +262,7 @@ class Converter:
         self.mapped.append((line, "province", raw, ours,
                             "mapped" if named == ours else "coordinates"))
         by_name = self._named_district(ours, names)
-        if by_name and by_name in polygon.vague:
-            district = by_name
-            notes.append(f"the point lies in the {polygon.name} polygon, but the name says only "
-                         f"{by_name} (city-wide coordinates): kept as {by_name}.")
-        elif len(polygon.districts) == 1:
-            district = polygon.districts[0]
-        elif by_name in polygon.districts:
-            district = by_name
-        elif polygon.own:
-            district = polygon.own
-            notes.append(f"the point lies in the {polygon.name} polygon, which also holds "
-                         f"{', '.join(d for d in polygon.districts if d != polygon.own)} "
-                         f"({polygon.note}); set to {polygon.own}.")
-        else:
-            district = self.placeholders[ours]
-            notes.append(f"the point lies in the {polygon.name} polygon, which holds "
-                         f"{' and '.join(polygon.districts)} ({polygon.note}); the names do not "
-                         f"say which: set to {district!r}.")
+        district = self._district_in(polygon, ours, by_name, notes)
         if by_name and by_name not in (*polygon.districts, *polygon.vague):
             col, given = next((c, r) for c, r in names if r and self._resolve(r) == by_name)
             disagree.append(f"{col} {given!r} names {by_name}")
@@ -294,6 +277,29 @@ class Converter:
                          f"{'; '.join(disagree)}.")
         self.placed.append((line, "coordinates", "; ".join(disagree)))
         return ours, district
+
+    def _district_in(self, polygon, province: str, by_name: str | None,
+                     notes: list[str]) -> str:
+        """The district of a point in `polygon`: its one district, else the one the names
+        give, else the polygon's own (with a note), else the province's placeholder."""
+        if by_name and by_name in polygon.vague:
+            notes.append(f"the point lies in the {polygon.name} polygon, but the name says only "
+                         f"{by_name} (city-wide coordinates): kept as {by_name}.")
+            return by_name
+        if len(polygon.districts) == 1:
+            return polygon.districts[0]
+        if by_name in polygon.districts:
+            return by_name
+        if polygon.own:
+            notes.append(f"the point lies in the {polygon.name} polygon, which also holds "
+                         f"{', '.join(d for d in polygon.districts if d != polygon.own)} "
+                         f"({polygon.note}); set to {polygon.own}.")
+            return polygon.own
+        district = self.placeholders[province]
+        notes.append(f"the point lies in the {polygon.name} polygon, which holds "
+                     f"{' and '.join(polygon.districts)} ({polygon.note}); the names do not "
+                     f"say which: set to {district!r}.")
+        return district
 
     def _polygon(self, lat: str, lon: str):
         try:
