@@ -1,0 +1,95 @@
+"""Casualty ranges and precision columns: validation (row, field, reason), the loaded types,
+and how a count with its range reads."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.data.loading import load_file
+from dashboard.data.schema import bounds, range_text
+
+ROOT = Path(__file__).resolve().parents[2]
+with open(ROOT / "data" / "incidents.csv", newline="", encoding="utf-8") as _f:
+    RAW = list(csv.DictReader(_f))
+HEADER = list(RAW[0])
+BASE = RAW[0]  # ISK-BL-20160808-1: 74 killed, 120 injured
+
+
+def _load(tmp_path, **fields):
+    """RAW[1], then BASE changed by `fields` (on line 3)."""
+    path = tmp_path / "incidents.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows([RAW[1], dict(BASE, **fields)])
+    return load_file(path)
+
+
+def _problems(result):
+    return [(p.line, p.field, p.value, p.reason) for p in result.problems if p.rejects_row]
+
+
+def test_shipped_columns_present_and_blank():
+    for c in ("killed_low", "killed_high", "injured_low", "injured_high", "date_precision",
+              "place_precision"):
+        assert c in HEADER
+    assert all(r[c] == "" for r in RAW for c in ("date_precision", "place_precision"))
+
+
+def test_range_accepted_and_typed(tmp_path):
+    result = _load(tmp_path, killed_low="70", killed_high="94", injured_high="130.0",
+                   date_precision=" Day ", place_precision="TOWN")
+    assert _problems(result) == []
+    row = result.incidents.set_index("incident_id").loc[BASE["incident_id"]]
+    assert (row["killed_low"], row["killed_high"], row["injured_high"]) == (70, 94, 130)
+    assert pd.isna(row["injured_low"])
+    assert str(result.incidents["killed_low"].dtype) == "Int64"
+    assert (row["date_precision"], row["place_precision"]) == ("day", "town")
+
+
+def test_bound_equal_to_best_figure_accepted(tmp_path):
+    assert _problems(_load(tmp_path, killed_low="74", killed_high="74")) == []
+
+
+@pytest.mark.parametrize("fields, field, value, reason", [
+    (dict(killed_low="80"), "killed_low", "80",
+     "above killed 74: the range must hold the best figure (killed_low <= killed <= killed_high)"),
+    (dict(killed_high="70"), "killed_high", "70", "below killed 74: the range must hold"),
+    (dict(injured_low="121"), "injured_low", "121", "above injured 120"),
+    (dict(killed="", killed_low="3"), "killed_low", "3",
+     "a bound without a best figure: give killed (blank means unknown)"),
+    (dict(injured="", injured_high="9"), "injured_high", "9", "a bound without a best figure"),
+    (dict(killed_low="7.5"), "killed_low", "7.5", "not a whole number"),
+    (dict(killed_high="-1"), "killed_high", "-1", "negative"),
+    (dict(injured_low="many"), "injured_low", "many", "not a number"),
+    (dict(date_precision="week"), "date_precision", "week",
+     "unknown date_precision; expected one of day, approximate, month (blank: unknown)"),
+    (dict(place_precision="village centre"), "place_precision", "village centre",
+     "expected one of town, district, province"),
+])
+def test_bad_range_or_precision_rejected(tmp_path, fields, field, value, reason):
+    result = _load(tmp_path, **fields)
+    problems = _problems(result)
+    assert [(line, f, v) for line, f, v, _ in problems] == [(3, field, value)], problems
+    assert reason in problems[0][3]
+    assert result.accepted == 1 and result.rejected == 1
+
+
+def test_blank_precision_is_unknown_never_guessed(tmp_path):
+    result = _load(tmp_path)
+    assert set(result.incidents["date_precision"]) == {""}
+    assert set(result.incidents["place_precision"]) == {""}
+
+
+@pytest.mark.parametrize("row, text, span", [
+    (dict(killed=74, killed_low=70, killed_high=94), "74 (70-94)", (70, 94)),
+    (dict(killed=74, killed_low=pd.NA, killed_high=94), "74 (74-94)", (74, 94)),
+    (dict(killed=74, killed_low=pd.NA, killed_high=pd.NA), "74", (74, 74)),
+    (dict(killed=pd.NA, killed_low=pd.NA, killed_high=pd.NA), "unknown", None),
+])
+def test_range_text(row, text, span):
+    assert range_text(row, "killed") == text
+    assert bounds(row, "killed") == span
