@@ -138,11 +138,3 @@ def bounds(row, count: str) -> tuple[int, int] | None:
     return (int(best) if low is None or pd.isna(low) else int(low),
             int(best) if high is None or pd.isna(high) else int(high))
 
-
-def range_text(row, count: str) -> str:
-    """A count with the sources' range when they differ: '74 (70-94)', '74', 'unknown'."""
-    span = bounds(row, count)
-    if span is None:
-        return "unknown"
-    best = int(row[count])
-    return str(best) if span == (best, best) else f"{best} ({span[0]}-{span[1]})"

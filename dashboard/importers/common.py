@@ -375,6 +375,19 @@ def whole(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
+def precision(conv: Converter, line: int, column: str, raw: str,
+              codes: dict[int, str]) -> str | None:
+    """An export's precision code as our value ('' when blank: unknown); None when the code is
+    not one the export defines (the row is rejected, naming the column and the codes)."""
+    if raw.strip() == "":
+        return ""
+    ours = codes.get(whole(raw))
+    if ours is None:
+        known = ", ".join(f"{k} ({v})" for k, v in codes.items())
+        conv.reject(line, column, raw, f"not a {column} code: expected {known}")
+    return ours
+
+
 def sources(citations: list[str], notes: list[str]) -> dict[str, str]:
     """http(s) URLs found in the citations, and the citations in full as source_text."""
     cited = [c for c in citations if c]

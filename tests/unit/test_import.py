@@ -227,7 +227,7 @@ def test_gtd_unknown_day_and_month_keep_the_row_with_a_note(gtd):
     rows = by_id(gtd)
     assert "[import] GTD day unknown (iday=0); date set to the 1st." in rows["GTD-FIXTURE-002"][
         "notes"]
-    assert "[import] GTD month unknown (imonth=0); date set to 1 January." in rows[
+    assert "[import] GTD month unknown (imonth=0); date set to 1 January;" in rows[
         "GTD-FIXTURE-003"]["notes"]
 
 

@@ -139,13 +139,15 @@ def check_timeline(fig, view):
                                   (fig.data[1], "injured", INJURED_COLOUR)):
         assert list(trace.x) == list(table["period"])
         assert list(trace.y) == list(table[column])
-        assert [list(c) for c in trace.customdata] == \
-            table[["attacks", f"unknown_{column}"]].to_numpy().tolist()
+        assert [list(c) for c in trace.customdata] == [
+            [r["attacks"], r[f"unknown_{column}"],
+             oracle.range_words(r[column], r[f"{column}_low"], r[f"{column}_high"])]
+            for r in table.to_dict("records")]
         assert trace.marker.color == colour
         assert trace.xperiod == ("M12" if view["period"] == "year" else "M1")
         assert trace.hovertemplate == (
             f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
-            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")
+            f" (%{{customdata[1]}} with {column} unknown)%{{customdata[2]}}<extra></extra>")
     shapes = fig.layout.shapes
     if (view["from"] or view["to"]) and len(table):
         assert (shapes[0].x0, shapes[0].x1) == (view["from"] or table["period"].iat[0],
@@ -325,7 +327,7 @@ def check_charts(ds, query: str, names=tuple(CHECKS)):
             what = f"casualties per {view['period']}"
         note = {"compare_districts": rule_note(view), "compare_years": rule_note(view),
                 "compare_footprint": rule_note(view),
-                "published": published_note(view)}.get(name)
+                "published": published_note(view), "timeline": oracle.timeline_note(view)}.get(name)
         check(fig, view)
         check_frame(fig, view, query, ds, what, note)
 

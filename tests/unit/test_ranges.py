@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dashboard.data.loading import load_file
-from dashboard.data.schema import bounds, range_text
+from dashboard.data.schema import bounds
 
 ROOT = Path(__file__).resolve().parents[2]
 with open(ROOT / "data" / "incidents.csv", newline="", encoding="utf-8") as _f:
@@ -84,12 +84,11 @@ def test_blank_precision_is_unknown_never_guessed(tmp_path):
     assert set(result.incidents["place_precision"]) == {""}
 
 
-@pytest.mark.parametrize("row, text, span", [
-    (dict(killed=74, killed_low=70, killed_high=94), "74 (70-94)", (70, 94)),
-    (dict(killed=74, killed_low=pd.NA, killed_high=94), "74 (74-94)", (74, 94)),
-    (dict(killed=74, killed_low=pd.NA, killed_high=pd.NA), "74", (74, 74)),
-    (dict(killed=pd.NA, killed_low=pd.NA, killed_high=pd.NA), "unknown", None),
+@pytest.mark.parametrize("row, span", [
+    (dict(killed=74, killed_low=70, killed_high=94), (70, 94)),
+    (dict(killed=74, killed_low=pd.NA, killed_high=94), (74, 94)),
+    (dict(killed=74, killed_low=pd.NA, killed_high=pd.NA), (74, 74)),
+    (dict(killed=pd.NA, killed_low=pd.NA, killed_high=pd.NA), None),
 ])
-def test_range_text(row, text, span):
-    assert range_text(row, "killed") == text
+def test_bounds_blank_is_the_best_figure(row, span):
     assert bounds(row, "killed") == span
