@@ -19,6 +19,7 @@ import csv
 import os
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,9 +123,10 @@ def audit_problems(line: int, a: dict, rows: dict[str, dict], seen: dict) -> lis
     return out
 
 
-def apply_audit(rows: list[dict], path: Path, ref) -> int:
+def apply_audit(rows: list[dict], path: Path, ref) -> Counter:
     """Apply every line of the audit file (all checked against the cells before the audit);
-    a note is appended, tagged [audit], any other field replaced. Returns the lines applied."""
+    a note is appended, tagged [audit], any other field replaced. Returns the lines applied,
+    counted by pattern."""
     by_id = {r["incident_id"]: r for r in rows}
     before = {i: dict(r) for i, r in by_id.items()}
     audit = _read(path)
@@ -143,7 +145,7 @@ def apply_audit(rows: list[dict], path: Path, ref) -> int:
             row["notes"] = " ".join(p for p in (row["notes"], f"[audit] {value}") if p)
         else:
             row[field] = (_district(value, ref) or value) if field == "district" else value
-    return len(audit)
+    return Counter(a["pattern"].strip() for a in audit)
 
 
 def _header(path: Path) -> list[str]:
@@ -200,7 +202,11 @@ def main(argv: list[str] | None = None) -> None:
     added = added_rows(Path(args.added), {r["incident_id"] for r in rows}, ref)
     write_checked(rows + added, Path(args.out))
     print(f"wrote {len(rows) + len(added)} incidents to {args.out} ({len(rows)} from the "
-          f"research tables, {changes} audit changes applied, {len(added)} added)")
+          f"research tables, {sum(changes.values())} audit changes applied, {len(added)} "
+          "added)")
+    for pattern in PATTERNS:
+        if changes[pattern]:
+            print(f"  audit, {pattern}: {changes[pattern]} lines")
 
 
 def _parser() -> argparse.ArgumentParser:
