@@ -107,7 +107,8 @@ def audit_problems(line: int, a: dict, rows: dict[str, dict], seen: dict) -> lis
                 f"({', '.join(AUDIT_FIELDS)})"]
     out = []
     current = rows[a["incident_id"]][field]
-    if not _same(field, a["old_value"], current):
+    appended = field == "notes" and a["old_value"].strip() == ""  # an append may omit it
+    if not appended and not _same(field, a["old_value"], current):
         out.append(f"{where}: old_value {a['old_value']!r}: the {field} of "
                    f"{a['incident_id']} is {current!r}")
     if a["pattern"].strip() not in PATTERNS:
