@@ -81,6 +81,8 @@ QUETTA = "ISK-BL-20160808-1"  # 74 killed, 120 injured in the shipped data
 
 
 def test_audit_changes_counts_and_ranges_and_appends_notes(tmp_path, research):
+    """Counts and bounds replaced; notes appended in order (an append may leave old_value
+    blank)."""
     row = BY_ID[QUETTA]
     out = _build(tmp_path, research, [
         _line(QUETTA, "killed_low", "", "70", "range"),
@@ -88,7 +90,7 @@ def test_audit_changes_counts_and_ranges_and_appends_notes(tmp_path, research):
         _line(QUETTA, "injured", "120", "130", "later_toll"),
         _line(QUETTA, "injured_low", "", "92", "range"),
         _line(QUETTA, "notes", row["notes"], "Dawn gives 70 killed; Reuters 94.", "range"),
-        _line(QUETTA, "notes", row["notes"], "The Express Tribune gives 92 injured.", "range"),
+        _line(QUETTA, "notes", "", "The Express Tribune gives 92 injured.", "range"),
     ])
     got = out[QUETTA]
     assert (got["killed"], got["killed_low"], got["killed_high"]) == ("74", "70", "94")
@@ -107,6 +109,7 @@ def test_audit_changes_counts_and_ranges_and_appends_notes(tmp_path, research):
                                           "'74'"),
     (_line(QUETTA, "killed", "74", "80", pattern="guess"), "pattern 'guess': expected one of"),
     (_line(QUETTA, "killed", "74", "80", url="dawn.com"), "source_url 'dawn.com': every change"),
+    (_line(QUETTA, "notes", "an older note", "x", "range"), "old_value 'an older note': the notes"),
 ])
 def test_audit_line_refused_with_line_field_and_reason(tmp_path, research, line, message):
     with pytest.raises(SystemExit) as err:
