@@ -173,7 +173,8 @@ def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
     Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured,
-    and the sources' range (killed_low, killed_high, injured_low, injured_high). Periods with no attack inside the data's span are listed as zero.
+    and the sources' range (killed_low, killed_high, injured_low, injured_high). Periods
+    with no attack inside the data's span are listed as zero.
     """
     keep = v.mask(("date",))
     a = v.ds.arrays

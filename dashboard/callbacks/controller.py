@@ -65,7 +65,8 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
         "start": f.date_from.isoformat() if f.date_from else None,
         "end": f.date_to.isoformat() if f.date_to else None,
         "controls": {cid: list(getattr(f, name)) for cid, name in ids.FILTER_CONTROLS.items()},
-        "min_killed": f.min_killed, "precise": f.precise, "period": d.period, "tab": d.tab, "rule": d.common_rule,
+        "min_killed": f.min_killed, "precise": f.precise, "period": d.period, "tab": d.tab,
+        "rule": d.common_rule,
         "clicks": {c.graph_id: None for c in CLICKABLE if c.event == "clickData"},
     }
 

@@ -92,3 +92,50 @@ def test_blank_precision_is_unknown_never_guessed(tmp_path):
 ])
 def test_bounds_blank_is_the_best_figure(row, span):
     assert bounds(row, "killed") == span
+
+
+# ---------------------------------------------------------------------- the precise filter
+def test_precise_url_key_round_trips_and_bad_values_are_named(ds):
+    from dashboard.filters import PRECISE_WORDS, ViewState
+    state, notices = ViewState.from_query("?precise=on", ds.reference, {})
+    assert state.filters.precise is True and notices == []
+    assert state.to_query() == "?precise=on"
+    assert ("precise", "", PRECISE_WORDS) in state.filters.describe()
+    assert state.filters.without("precise").precise is False
+    off, _ = ViewState.from_query("?precise=off", ds.reference, {})
+    assert off.filters.precise is False and off.to_query() == ""
+    _, notices = ViewState.from_query("?precise=yes", ds.reference, {})
+    assert notices == ["Ignored precise='yes': use on or off."]
+
+
+def test_precise_mask_keeps_exact_day_town_or_district(tmp_path):
+    from dashboard.aggregate import mask
+    from dashboard.data.dataset import Dataset
+    from dashboard.filters import Filters
+    cases = [("day", "town", True), ("day", "district", True), ("day", "province", False),
+             ("approximate", "town", False), ("month", "district", False), ("", "town", False),
+             ("day", "", False), ("", "", False)]
+    path = tmp_path / "incidents.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=HEADER)
+        writer.writeheader()
+        writer.writerows([dict(BASE, incident_id=f"T-{i}", date_precision=d, place_precision=p)
+                          for i, (d, p, _) in enumerate(cases)])
+    ds = Dataset.from_result(load_file(path))
+    keep = mask(ds, Filters(precise=True))
+    assert dict(zip(ds.incidents["incident_id"], keep)) == {
+        f"T-{i}": want for i, (_, _, want) in enumerate(cases)}
+    assert ds.arrays["province_level"].sum() == 1
+
+
+def test_kpi_notes_give_the_range_then_the_unknown():
+    from dashboard.aggregate import Totals
+    from dashboard.callbacks.render import kpi_texts
+    t = Totals(attacks=9, killed=436, injured=50, unknown_killed=3, unknown_injured=0,
+               unknown_any=3, killed_low=420, killed_high=1460, injured_low=50,
+               injured_high=50)
+    texts = kpi_texts(t)
+    assert texts["kpi-killed"] == "436"
+    assert texts["kpi-killed-note"] == ("sources range 420 to 1,460; + 3 attacks with killed "
+                                        "unknown")
+    assert texts["kpi-injured-note"] == "known figures"
