@@ -82,8 +82,9 @@ def _district(raw: str, ref) -> str | None:
 
 
 def _read(path: Path) -> list[dict]:
+    """A CSV's rows, every cell text (a short row's missing cells blank)."""
     with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        return [{k: v or "" for k, v in r.items() if k is not None} for r in csv.DictReader(f)]
 
 
 def _same(field: str, a: str, b: str) -> bool:
