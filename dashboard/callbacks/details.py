@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dash import Input, Output, html, no_update
 
-from .. import ids
 from ..data.schema import bounds
+from .. import ids
 from ..reference import split_list
 
 
