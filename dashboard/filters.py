@@ -160,8 +160,8 @@ class RuleParam(Param):
         return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
 
 
-class SwitchParam(Param):
-    """An on/off switch that is off by default, so only 'on' is written."""
+class OptInParam(Param):
+    """An opt-in switch (precise rows only): off by default, so only 'on' is written."""
 
     def dump(self, value) -> str | None:
         return "on" if value else None
@@ -175,7 +175,7 @@ PARAMS = (
     DateParam("to", "filters", "date_to"),
     *(ListParam(key, "filters", name) for name, (key, _) in MULTI.items()),
     MinKilledParam("min_killed", "filters", "min_killed"),
-    SwitchParam("precise", "filters", "precise"),
+    OptInParam("precise", "filters", "precise"),
     ChoiceParam("period", "display", "period", PERIODS, "year", "use year or month"),
     ChoiceParam("view", "display", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
     RuleParam("rule", "display", "common_rule"),
