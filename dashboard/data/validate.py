@@ -227,6 +227,9 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
 
 
 def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
+    blank = (values == "").to_numpy(dtype=bool)
+    if blank.all():  # an optional column left empty (the range bounds, mostly): all unknown
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
     numbers = pd.to_numeric(values.where(values != ""), errors="coerce")
     for row in np.flatnonzero((numbers.isna() & (values != "")).to_numpy()):
         out.add(row, name, values.iat[row], "not a number (leave blank when unknown)")
