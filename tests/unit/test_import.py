@@ -883,3 +883,59 @@ def test_page_reflects_what_was_loaded():
     # many groups: the legend is a column right of the chart, clear of the title and notes
     fig = figures.district_figure(View(ds, ViewState()))
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+
+
+def test_row_report_accounts_for_every_line_in_order(tmp_path, acled):
+    from dashboard.importers.convert import write_row_report
+    path = write_row_report(acled, tmp_path / "rows.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["line", "outcome", "incident_id", "group", "district",
+                                   "field", "value", "reason"]
+    lines = table["line"].astype(int).tolist()
+    assert lines == sorted(lines) and set(lines) == set(range(2, 15))  # header is line 1
+    main = table[table["outcome"] != "note"]
+    assert sorted(zip(main["line"].astype(int), main["outcome"])) == sorted(
+        [(line, "converted") for line in (2, 3, 4, 5, 6, 7, 8, 10, 11, 13)]
+        + [(9, "left out"), (12, "left out"), (14, "rejected")])
+    by_outcome = {(int(r.line), r.outcome): r for r in table.itertuples()}
+    first = by_outcome[(2, "converted")]
+    assert (first.incident_id, first.group, first.district, first.field, first.reason) == (
+        "ACLED-PAK-FIXTURE-001", "ISPP", "Mastung", "", "")
+    punjab = by_outcome[(9, "left out")]
+    assert (punjab.incident_id, punjab.value, punjab.reason) == (
+        "", "Pakistan / Punjab", "outside the covered provinces")
+    bad = by_outcome[(14, "rejected")]
+    assert (bad.field, bad.value) == ("event_date", "31 February 2024")
+    assert bad.reason.startswith("not a date")
+    order = {"rejected": 0, "left out": 1, "converted": 2, "note": 3}
+    for _, part in table.groupby("line", sort=False):
+        ranks = part["outcome"].map(order).tolist()
+        assert ranks == sorted(ranks)
+
+
+def test_row_report_lists_a_rows_notes_after_its_outcome(tmp_path):
+    from dashboard.importers.convert import write_row_report
+    frame = pd.read_csv(ROOT / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["province"] == "Balochistan"].head(2).copy()
+    frame.iloc[1, frame.columns.get_loc("latitude")] = "34.008"  # Peshawar's coordinate
+    frame.iloc[1, frame.columns.get_loc("longitude")] = "71.5785"
+    frame.to_csv(tmp_path / "two.csv", index=False)
+    table = pd.read_csv(write_row_report(load_file(tmp_path / "two.csv"), tmp_path / "r.csv"),
+                        dtype=str, keep_default_na=False)
+    assert table[["line", "outcome", "incident_id", "field", "value"]].values.tolist() == [
+        ["2", "converted", frame.iloc[0]["incident_id"], "", ""],
+        ["3", "converted", frame.iloc[1]["incident_id"], "", ""],
+        ["3", "note", "", "latitude", "34.008, 71.5785"]]
+    assert table.iloc[2]["reason"].startswith("outside the box of Balochistan")
+
+
+def test_polygon_index_finds_the_containing_polygon_first_on_a_border():
+    import shapely
+    from dashboard.importers.places import Polygons
+    west, east = shapely.box(60, 25, 65, 30), shapely.box(65, 25, 70, 30)
+    index = Polygons(["west", "east"], [west, east])
+    assert index.locate(27.0, 62.0) == "west"
+    assert index.locate(27.0, 68.0) == "east"
+    assert index.locate(27.0, 65.0) == "west"  # on the shared border: the first
+    assert index.locate(35.0, 62.0) is None
+    assert index.polygons == ["west", "east"] and index.geometries == [west, east]
