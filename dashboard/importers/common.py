@@ -129,7 +129,7 @@ class ImportReport:
         """The counts: rows read = converted + left out (by reason) + rejected."""
         out = [f"  {self.rows_read:,} rows read: {self.converted:,} converted, "
                f"{self.left_out_rows:,} left out, {self.rejected:,} rejected"]
-        for reason, part in self.left_out.groupby("reason", sort=False):
+        for reason, part in self.left_out.groupby("reason"):  # sorted by reason
             details = [f"{d} {n:,}" for d, n in zip(part["detail"], part["rows"])]
             shown = "; ".join(details[:SHOWN]) + (
                 f"; ... and {len(details) - SHOWN} more" if len(details) > SHOWN else "")
@@ -334,16 +334,6 @@ class Converter:
             ours = self._resolve(raw) if raw else None
             if ours and homes.get(ours) == province:
                 return ours
-        return None
-
-    def province(self, raw: str, column: str, line: int) -> str | None:
-        ours = self._province_named(raw)
-        if ours:
-            self.mapped.append((line, "province", raw, ours, "mapped"))
-            return ours
-        covered = ", ".join(self.ref.province_lookup.canonical)
-        self.reject(line, column, raw, "missing: the province is needed to place the row"
-                    if not raw else f"not one of the provinces the gazetteer covers ({covered})")
         return None
 
     def district(self, province: str, candidates: list[tuple[str, str]], line: int,

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests import app_view, oracle
+from tests.scopes import mutant_running
 
 # ---------------------------------------------------------------------- pinned encodings
 # Okabe & Ito (2008) colour-blind-safe palette, one colour per group in every chart.
@@ -485,7 +486,15 @@ def test_published_definition_note(ds):
 
 
 # ---------------------------------------------------------------------- properties
-SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=60,
+# Under mutation testing (bench/mutation.sh runs each mutant with MUTANT_UNDER_TEST set to its
+# name) the properties draw the first 12 views of the same derandomised sequence, not all:
+# every surviving mutant runs every test that reaches it, so this sets the run's length.
+def examples(n: int) -> int:
+    return 12 if mutant_running() else n
+
+
+SETTINGS = settings(derandomize=True, database=None, deadline=None,
+                    max_examples=examples(60),
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 DAYS = sorted(set(oracle.INCIDENTS["day"]))
@@ -544,7 +553,7 @@ def test_property_views_are_mostly_not_empty():
     """The strategy draws views worth comparing: most hold incidents."""
     sizes = []
 
-    @settings(SETTINGS, max_examples=60)
+    @settings(SETTINGS, max_examples=examples(60))
     @given(query=queries())
     def collect(query):
         sizes.append(oracle.in_view(oracle.parse(query)))
@@ -567,7 +576,7 @@ def test_analyst_charts_match_the_oracle(ds, query):
                              "target_share", "human_targets"))
 
 
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=examples(40))
 @given(query=queries())
 def test_numbers_and_table_match_the_oracle(cb, query):
     check_numbers(cb, query)
