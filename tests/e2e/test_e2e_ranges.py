@@ -54,7 +54,7 @@ def test_range_in_kpi_table_and_details(rpage):
 def test_precise_switch_filters_sets_url_and_chip(rpage, ranged):
     expected = oracle.select(oracle.parse("precise=on"), df=oracle.load(ranged))
     rpage.goto(rpage.base + "/")
-    expect(rpage.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(rpage.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
     rpage.locator("#filter-precise").check()
     expect(rpage.locator("#kpi-attacks")).to_have_text(f"{len(expected):,}",
                                                        timeout=SETTLE_MS)
@@ -64,5 +64,5 @@ def test_precise_switch_filters_sets_url_and_chip(rpage, ranged):
                        timeout=SETTLE_MS)
     expect(rpage.locator("#grid-note")).to_have_text(f"{len(expected):,} incidents in view.")
     rpage.locator("#chips .chip-close").click()
-    expect(rpage.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(rpage.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
     expect(rpage.locator("#filter-precise")).not_to_be_checked()

@@ -689,7 +689,7 @@ def test_shipped_data_ids_unique(shipped):
 
 def test_shipped_data_collections(shipped):
     counts = shipped.incidents["collection"].value_counts().to_dict()
-    assert counts == {"isk_balochistan": 36, "isk_other_provinces": 43, "baloch_major": 47}
+    assert counts == {"isk_balochistan": 37, "isk_other_provinces": 47, "baloch_major": 47}
     known = set(load_reference().collections.index)
     assert set(counts) <= known
 
