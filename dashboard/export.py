@@ -132,7 +132,8 @@ def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "",
         path = out / f"{chart.export}.png"
         path.write_bytes(png)
         files.append(path)
-        pictures.append((chart_title(fig), path))
+        scope = aggregate.comparison_view(view) if chart.tab == "compare" else view
+        pictures.append((chart_title(fig), path, scope))
         progress(len(pictures), len(charts), "charts")
     files.append(_write_csv(incidents, out / "incidents.csv"))
     files.append(_write_sources(view, incidents, out / "sources.md", base_url))

@@ -39,9 +39,10 @@ def _no_progress(done: int, total: int, stage: str) -> None:
     pass
 
 
-def write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]], path: Path,
-               base_url: str, progress: Callable[[int, int, str], None] = _no_progress
-               ) -> Path:
+def write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path, View]],
+               path: Path, base_url: str,
+               progress: Callable[[int, int, str], None] = _no_progress) -> Path:
+    """`charts`: each chart's title, its PNG and the view it counts in (for its notes)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     sources = source_pages(incidents)
@@ -56,8 +57,8 @@ def write_pptx(v: View, incidents: pd.DataFrame, charts: list[tuple[str, Path]],
     done()
     summary_slide(prs, v, lineage)
     done()
-    for chart_title, png in charts:
-        chart_slide(prs, chart_title, png, lineage)
+    for chart_title, png, scope in charts:
+        chart_slide(prs, chart_title, png, notes(v, base_url, scope))
         done()
     _top_incidents_slide(prs, incidents)
     done()
@@ -140,13 +141,18 @@ def shown_link(v: View, base_url: str) -> str:
     return unquote_plus(v.state.link(base_url))
 
 
-def notes(v: View, base_url: str) -> str:
-    """The speaker notes of the summary and chart slides: the data's lineage."""
+def notes(v: View, base_url: str, scope: View | None = None) -> str:
+    """The speaker notes of the summary and chart slides: the data's lineage. `scope`: the
+    view a chart counts in where it is not the page's (the group comparison's own rule)."""
+    scope = scope or v
+    counted = int(scope.mask().sum())
+    own = "" if scope is v else (f" ({counted} behind this chart: the group comparison "
+                                 "drops the group filter and applies its own rule)")
     return "\n".join([
         figures.subtitle(v.state),
         "Collections in view and their inclusion rules:",
-        *[f"- {rule}" for rule in inclusion_rules(v)],
-        f"Data to {v.ds.as_of or 'n/a'}; {int(v.mask().sum())} incidents in view; every "
+        *[f"- {rule}" for rule in inclusion_rules(scope)],
+        f"Data to {v.ds.as_of or 'n/a'}; {int(v.mask().sum())} incidents in view{own}; every "
         "incident has its sources (last slides, sources.md).",
         f"View: {v.state.link(base_url)}",
     ])

@@ -201,3 +201,25 @@ def test_dialog_shows_the_same_citations(ds):
     for c in citations.incident_citations(row):
         assert c.text() in detail and f"href='{c.url}'" in detail
     assert "Jago News 24, incident of 8 Aug 2016" in detail
+
+
+def test_chart_notes_name_the_collections_the_chart_counts(ds, tmp_path):
+    """A group comparison chart counts without the group filter: its notes give the
+    inclusion rules of the collections it draws on (the Baloch one too)."""
+    from PIL import Image
+    from dashboard.aggregate import comparison_view
+    png = tmp_path / "chart.png"
+    Image.new("RGB", (16, 9), "white").save(png)
+    query = QUERIES[0]
+    view = View(ds, state(ds, query))
+    path = slides.write_pptx(view, incident_rows(view),
+                             [("Plain", png, view), ("Compare", png, comparison_view(view))],
+                             tmp_path / "b.pptx", "")
+    plain, compare = [s.notes_slide.notes_text_frame.text
+                      for s in list(Presentation(path).slides)[2:4]]
+    o = oracle.parse(query)
+    for text, scope in ((plain, o), (compare, oracle.comparison_filters(o))):
+        assert oracle.subtitle(o) in text  # the page's filters and link, on every slide
+        assert [line.split(" (")[0] for line in text.splitlines() if line.startswith("- ")] \
+            == [f"- {c}" for c in oracle.inclusion_rules(scope)]
+    assert "baloch_major" in compare and "baloch_major" not in plain
