@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import geo
+from .data.schema import RANGES
 from .filters import COMMON_RULE_KILLED, MULTI, Filters, ViewState
 
 
@@ -40,6 +41,8 @@ def mask(ds, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
             keep &= ds.isin(column, values)
     if filters.min_killed and "min_killed" not in ignore:
         keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
+    if filters.precise and "precise" not in ignore:
+        keep &= arrays["precise"]
     return keep
 
 
@@ -81,6 +84,12 @@ class Totals:
     unknown_killed: int
     unknown_injured: int
     unknown_any: int  # incidents with killed or injured unknown
+    # the sources' range of the known figures: the sum of each row's low and high bound
+    killed_low: int = 0
+    killed_high: int = 0
+    injured_low: int = 0
+    injured_high: int = 0
+    province_level: int = 0  # incidents placed at province level only
 
 
 @shared
@@ -94,7 +103,15 @@ def totals(v: View) -> Totals:
         unknown_killed=int(unknown_k.sum()),
         unknown_injured=int(unknown_i.sum()),
         unknown_any=int(np.count_nonzero(unknown_k + unknown_i)),
+        **{b: int(a[b][keep].sum()) for b in RANGES},
+        province_level=int(a["province_level"][keep].sum()),
     )
+
+
+def range_words(t: Totals, count: str) -> str | None:
+    """'sources range 420 to 460' when the view's sources give a range for `count`."""
+    best, low, high = (getattr(t, f"{count}{s}") for s in ("", "_low", "_high"))
+    return None if low == best == high else f"sources range {low:,} to {high:,}"
 
 
 @shared
@@ -155,8 +172,9 @@ def _most_first(table: pd.DataFrame, keep_zero: bool) -> pd.DataFrame:
 def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
-    Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured.
-    Periods with no attack inside the data's span are listed as zero.
+    Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured,
+    and the sources' range (killed_low, killed_high, injured_low, injured_high). Periods
+    with no attack inside the data's span are listed as zero.
     """
     keep = v.mask(("date",))
     a = v.ds.arrays
@@ -165,7 +183,7 @@ def over_time(v: View) -> pd.DataFrame:
     unit = "Y" if yearly else "M"
     if not len(index):
         return pd.DataFrame(columns=["period", "attacks", "killed", "injured",
-                                     "unknown_killed", "unknown_injured"])
+                                     "unknown_killed", "unknown_injured", *RANGES])
     lo, hi = index.min(), index.max()
     slot = index - lo
     size = int(hi - lo + 1)
@@ -182,6 +200,7 @@ def over_time(v: View) -> pd.DataFrame:
         "injured": per_period("injured_known"),
         "unknown_killed": per_period("killed_unknown"),
         "unknown_injured": per_period("injured_unknown"),
+        **{b: per_period(b) for b in RANGES},
     })
     return out
 
@@ -251,7 +270,9 @@ def map_polygons(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
     Returns (polygons of the provinces in view, zero rows included, most attacks first, then
     by name: pcode, name, province, districts (the gazetteer districts counted there),
-    attacks, killed, injured, unknown_killed, unknown_injured, breakdown by group, label_lon,
+    attacks, killed, injured, unknown_killed, unknown_injured, the sources' range
+    (killed_low, ..., injured_high), province_level (attacks placed at province level only),
+    breakdown by group, label_lon,
     label_lat), (districts counted in a parent polygon with attacks: district, polygon,
     attacks), (districts with attacks not on the map: district, attacks).
     """
@@ -283,6 +304,8 @@ def _map_polygons(v: View):
         "injured": per(a["injured_known"][rows]).astype(int),
         "unknown_killed": per(a["killed_unknown"][rows].astype(float)).astype(int),
         "unknown_injured": per(a["injured_unknown"][rows].astype(float)).astype(int),
+        **{b: per(a[b][rows]).astype(int) for b in RANGES},
+        "province_level": per(a["province_level"][rows].astype(float)).astype(int),
         "breakdown": [", ".join(f"{g} {k}" for g, k in zip(groups, r) if k > 0)
                       for r in by_group],
         "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
@@ -297,6 +320,12 @@ def _map_polygons(v: View):
               for d, code in geo.parents().items() if own.get(d, 0) > 0]
     folded = pd.DataFrame(folded, columns=["district", "polygon", "attacks"])
     return table.reset_index(drop=True), folded, unplaced
+
+
+def province_level(v: View) -> int:
+    """Incidents the map counts (the district filter ignored, as the map does) that are
+    placed at province level only: their district is not established by the sources."""
+    return int(v.ds.arrays["province_level"][v.mask(("district",))].sum())
 
 
 def footprint(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -328,13 +328,17 @@ def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.
     traces = []
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
+        spans = [_range_words(b, lo, hi) for b, lo, hi in
+                 zip(table[column], table[f"{column}_low"], table[f"{column}_high"])]
         traces.append(dict(
             type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
             xperiod="M12" if period == "year" else "M1", xperiodalignment="middle",
             width=_bar_width(period), offset=-_bar_width(period) if column == "killed" else 0,
-            customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
+            customdata=[[int(a), int(u), w] for a, u, w in
+                        zip(table["attacks"], table[f"unknown_{column}"], spans)],
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
-                           f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
+                           f" (%{{customdata[1]}} with {column} unknown)%{{customdata[2]}}"
+                           "<extra></extra>")))
     layout = dict(barmode="group", dragmode="select", selectdirection="h",
                   clickmode="event+select", xaxis=_period_axis(table["period"], period),
                   yaxis=dict(title=dict(text="People (known figures)"), rangemode="tozero"))
@@ -345,7 +349,24 @@ def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.
                                  y0=0, y1=1, fillcolor="#0072B2", opacity=0.07, line_width=0,
                                  layer="below")]
     return _figure(traces, layout, v, "casualties per " + period, base_url,
-                   NO_MATCH if table.empty else None, frame=frame)
+                   NO_MATCH if table.empty else None, note=range_note(table), frame=frame)
+
+
+def _range_words(best, low, high) -> str:
+    """'; sources range 70 to 94' for a hover, or '' when the sources agree."""
+    return "" if low == best == high else f"; sources range {int(low):,} to {int(high):,}"
+
+
+def range_note(table) -> str | None:
+    """The figure's range note, from a table of best figures and bounds: None when every
+    source agrees (the bars show the best-supported figures)."""
+    parts = []
+    for count in ("killed", "injured"):
+        best, low, high = (int(table[c].sum()) if len(table) else 0
+                           for c in (count, f"{count}_low", f"{count}_high"))
+        if not low == best == high:
+            parts.append(f"{count} {best:,} (sources range {low:,} to {high:,})")
+    return ("Bars: best-supported figures; " + ", ".join(parts)) if parts else None
 
 
 def _period_axis(periods, period: str) -> dict:
@@ -410,10 +431,13 @@ def _geo_layout(frame: str) -> dict:
                 showrivers=False, showframe=False)
 
 
-def _map_notes(folded, unplaced, frame: str) -> list[dict]:
-    """The attribution the boundaries' licence asks for, and where attacks off the
-    district polygons are counted."""
+def _map_notes(folded, unplaced, frame: str, province_level: int = 0) -> list[dict]:
+    """The attribution the boundaries' licence asks for, where attacks off the district
+    polygons are counted, and how many are placed at province level only."""
     lines = []
+    if province_level:
+        lines.append(f"{province_level} attack{'s' if province_level > 1 else ''} in view "
+                     "placed at province level only: the district shown is not established")
     if folded is not None and len(folded):
         lines.append("Counted in the parent polygon (2022 boundaries): " + ", ".join(
             f"{d} ({n}) in {p}" for d, p, n in zip(folded["district"], folded["polygon"],
@@ -437,6 +461,12 @@ def _map_notes(folded, unplaced, frame: str) -> list[dict]:
 def _hover(row) -> str:
     parts = [f"<b>{row['name']}</b>: {row['attacks']} attacks, {row['killed']} killed, "
              f"{row['injured']} injured (known figures)"]
+    ranges = [f"{c}: {words[2:]}" for c in ("killed", "injured")
+              if (words := _range_words(row[c], row[f"{c}_low"], row[f"{c}_high"]))]
+    if ranges:
+        parts.append("; ".join(ranges))
+    if row["province_level"]:
+        parts.append(f"{row['province_level']} placed at province level only")
     if row["unknown_killed"] or row["unknown_injured"]:
         parts.append(f"killed unknown in {row['unknown_killed']}, injured unknown in "
                      f"{row['unknown_injured']} of them")
@@ -476,7 +506,8 @@ def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figur
     )] + _map_layer(v, table, frame, provinces, labels)
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=100,
                                                              b=FOOTER_GAP + 40),
-                  geo=_geo_layout(frame), annotations=_map_notes(folded, unplaced, frame),
+                  geo=_geo_layout(frame),
+                  annotations=_map_notes(folded, unplaced, frame, aggregate.province_level(v)),
                   screen_bare=True)
     empty = not table["attacks"].any() and not len(unplaced)
     fig = _figure(traces, layout, v, "attacks by district (map)", base_url, frame=frame)

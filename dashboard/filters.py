@@ -31,6 +31,7 @@ TABS = ("overview", "compare", "published", "targets")
 COMMON_RULE_KILLED = 5  # the Baloch collection's own threshold, applied to both sides
 MAX_PARAM = 2000  # characters; longer values are ignored with a notice
 DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))  # dates outside are ignored
+PRECISE_WORDS = "Precise rows only (exact day; town or district)"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Filters:
     target_type: tuple[str, ...] = ()
     attack_type: tuple[str, ...] = ()
     min_killed: int | None = None
+    precise: bool = False  # only rows dated to the day and placed to the town or district
 
     def toggle(self, name: str, value: str) -> "Filters":
         """A chart click: select only `value`, or clear the dimension if it was just that."""
@@ -73,6 +75,8 @@ class Filters:
                 out.append((name, v, f"{LABELS[name]}: {v}"))
         if self.min_killed:
             out.append(("min_killed", "", f"At least {self.min_killed} killed"))
+        if self.precise:
+            out.append(("precise", "", PRECISE_WORDS))
         return out
 
 
@@ -156,11 +160,22 @@ class RuleParam(Param):
         return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
 
 
+class OptInParam(Param):
+    """An opt-in switch (precise rows only): off by default, so only 'on' is written."""
+
+    def dump(self, value) -> str | None:
+        return "on" if value else None
+
+    def parse(self, raw, ref, known):
+        return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
+
+
 PARAMS = (
     DateParam("from", "filters", "date_from"),
     DateParam("to", "filters", "date_to"),
     *(ListParam(key, "filters", name) for name, (key, _) in MULTI.items()),
     MinKilledParam("min_killed", "filters", "min_killed"),
+    OptInParam("precise", "filters", "precise"),
     ChoiceParam("period", "display", "period", PERIODS, "year", "use year or month"),
     ChoiceParam("view", "display", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
     RuleParam("rule", "display", "common_rule"),
@@ -233,7 +248,7 @@ class ViewState:
             dates = [None, None]
         return ViewState(
             replace(f, **kept, date_from=dates[0], date_to=dates[1],
-                    min_killed=parse_min_killed(f.min_killed)),
+                    min_killed=parse_min_killed(f.min_killed), precise=f.precise is True),
             Display(period=d.period if d.period in PERIODS else "year",
                     tab=d.tab if d.tab in TABS else "overview",
                     common_rule=bool(d.common_rule)))

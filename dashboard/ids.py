@@ -20,6 +20,7 @@ COMPARE_RULE = "compare-rule"
 FILTER_DATE = "filter-date"
 FILTER_MIN_KILLED = "filter-min-killed"
 FILTER_PERIOD = "filter-period"
+FILTER_PRECISE = "filter-precise"  # the switch: precise rows only
 # the multi-value filter controls: id -> Filters field
 FILTER_CONTROLS = {
     "filter-province": "province",

@@ -9,10 +9,19 @@ from dash import dcc, html
 
 from . import ids
 from .charts import TAB_LABELS, on_tab
-from .filters import COMMON_RULE_KILLED, TABS, ViewState
+from .filters import COMMON_RULE_KILLED, PRECISE_WORDS, TABS, ViewState
 from .reference import split_list
 
 UNKNOWN_IF_NULL = "params.value == null ? 'unknown' : params.value"
+
+
+def with_range(count: str) -> str:
+    """A count cell: 'unknown', the best figure, or the best figure and the sources' range
+    ('74 (70-94)'); the cell's value stays the number, so it sorts and filters as one."""
+    return (f"params.value == null ? 'unknown' : params.value + (params.data.{count}_range ? "
+            f"' (' + params.data.{count}_range + ')' : '')")
+
+
 GRID_LIMIT = 300  # newest rows sent to the table (keeps the response under 100 KB)
 
 
@@ -98,12 +107,14 @@ def grid() -> dag.AgGrid:
         {"field": "attribution", "headerName": "Attribution", "width": 115},
         {"field": "target_type", "headerName": "Target", "width": 160},
         {"field": "attack_type", "headerName": "Attack", "width": 150},
-        {"field": "killed", "headerName": "Killed", "width": 95,
+        {"field": "killed", "headerName": "Killed", "width": 120,
          "filter": "agNumberColumnFilter", "type": "numericColumn",
-         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
-        {"field": "injured", "headerName": "Injured", "width": 100,
+         "headerTooltip": "Best-supported figure; in brackets the range the sources give",
+         "valueFormatter": {"function": with_range("killed")}},
+        {"field": "injured", "headerName": "Injured", "width": 125,
          "filter": "agNumberColumnFilter", "type": "numericColumn",
-         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
+         "headerTooltip": "Best-supported figure; in brackets the range the sources give",
+         "valueFormatter": {"function": with_range("injured")}},
         {"field": "sources", "headerName": "Sources", "cellRenderer": "markdown",
          "minWidth": 220, "flex": 1, "sortable": False},
         {"field": "incident_id", "headerName": "Id", "width": 170},
@@ -180,6 +191,8 @@ def controls(ds) -> dbc.Card:
         _labelled(ids.FILTER_MIN_KILLED, "Minimum killed", dbc.Input(
             id=ids.FILTER_MIN_KILLED, type="number", min=0, step=1, value=None,
             placeholder="0 (rows with unknown killed drop out when set)")),
+        _labelled(ids.FILTER_PRECISE, "Precision", dbc.Switch(
+            id=ids.FILTER_PRECISE, value=False, label=PRECISE_WORDS, className="small")),
         _labelled(ids.FILTER_PERIOD, "Timeline per", dbc.RadioItems(
             id=ids.FILTER_PERIOD, value="year", inline=True,
             options=[{"label": "year", "value": "year"},

@@ -60,21 +60,48 @@ def _number(text: str) -> float:
     return float(text) if text.strip() != "" else float("nan")
 
 
-INCIDENTS = pd.DataFrame({
-    "incident_id": [r["incident_id"] for r in RAW],
-    "day": [r["date"][:10] for r in RAW],
-    "province": [r["province"] for r in RAW],
-    "districts": [_split(r["district"], ";") for r in RAW],
-    "group": [r["group"] for r in RAW],
-    "attribution": [r["attribution"] for r in RAW],
-    "target_type": [r["target_type"] for r in RAW],
-    "attack_type": [r["attack_type"] for r in RAW],
-    "killed": [_number(r["killed"]) for r in RAW],
-    "injured": [_number(r["injured"]) for r in RAW],
-    "collection": [r["collection"] for r in RAW],
-})
-INCIDENTS["year"] = INCIDENTS["day"].str[:4].astype(int)
-INCIDENTS["month"] = INCIDENTS["day"].str[:7]
+def frame(raw: list[dict]) -> pd.DataFrame:
+    """The incidents of a file's rows. data/README.md: a blank range bound is the best figure;
+    precision blank is unknown; 'precise' is an exact day placed to the town or district."""
+    df = _frame(raw)
+    for count in ("killed", "injured"):
+        for bound in (f"{count}_low", f"{count}_high"):
+            given = pd.Series([_number(r.get(bound, "")) for r in raw], index=df.index,
+                              dtype=float)
+            df[bound] = given.fillna(df[count])
+    dates = pd.Series([r.get("date_precision", "").strip().lower() for r in raw], dtype=object)
+    places = pd.Series([r.get("place_precision", "").strip().lower() for r in raw], dtype=object)
+    df["precise"] = (dates == "day") & places.isin(["town", "district"])
+    df["province_level"] = places == "province"
+    return df
+
+
+def load(path) -> pd.DataFrame:
+    """The incidents of another file in the canonical schema (e.g. one a test wrote)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return frame(list(csv.DictReader(f)))
+
+
+def _frame(raw: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame({
+        "incident_id": [r["incident_id"] for r in raw],
+        "day": [r["date"][:10] for r in raw],
+        "province": [r["province"] for r in raw],
+        "districts": [_split(r["district"], ";") for r in raw],
+        "group": [r["group"] for r in raw],
+        "attribution": [r["attribution"] for r in raw],
+        "target_type": [r["target_type"] for r in raw],
+        "attack_type": [r["attack_type"] for r in raw],
+        "killed": [_number(r["killed"]) for r in raw],
+        "injured": [_number(r["injured"]) for r in raw],
+        "collection": [r["collection"] for r in raw],
+    })
+    df["year"] = df["day"].str[:4].astype(int)
+    df["month"] = df["day"].str[:7]
+    return df
+
+
+INCIDENTS = frame(RAW)
 # "ties go to the first in the data's group order": the groups present, in name order
 GROUPS = sorted(set(INCIDENTS["group"]))
 TARGETS = sorted(set(INCIDENTS["target_type"]))
@@ -100,7 +127,7 @@ LOOKUP = {
 # ---------------------------------------------------------------------- permalinks
 def empty_view() -> dict:
     return {"from": None, "to": None, **{k: [] for k in MULTI_KEYS}, "min_killed": None,
-            "period": "year", "view": "overview", "rule": True}
+            "precise": False, "period": "year", "view": "overview", "rule": True}
 
 
 def parse(query: str) -> dict:
@@ -126,16 +153,19 @@ def parse(query: str) -> dict:
             view["view"] = value
         elif key == "rule" and value in ("on", "off"):
             view["rule"] = value == "on"
+        elif key == "precise" and value in ("on", "off"):
+            view["precise"] = value == "on"
     if view["from"] and view["to"] and view["from"] > view["to"]:
         view["from"] = view["to"] = None
     return view
 
 
 # ---------------------------------------------------------------------- selection
-def select(view: dict, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
+def select(view: dict, ignore: tuple[str, ...] = (), df: pd.DataFrame | None = None
+           ) -> pd.DataFrame:
     """The incidents of a view; `ignore` names dimensions left out ('date', 'district',
-    'target', ...), as a chart ignores its own dimension."""
-    df = INCIDENTS
+    'target', ...), as a chart ignores its own dimension. `df`: another file's incidents."""
+    df = INCIDENTS if df is None else df
     keep = pd.Series(True, index=df.index)
     if "date" not in ignore:
         if view["from"]:
@@ -150,6 +180,8 @@ def select(view: dict, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
         keep &= df["districts"].map(lambda parts: bool(chosen & set(parts)))
     if view["min_killed"] and "min_killed" not in ignore:
         keep &= df["killed"] >= view["min_killed"]  # unknown killed (NaN) drops out
+    if view.get("precise") and "precise" not in ignore:
+        keep &= df["precise"]
     return df[keep]
 
 
@@ -162,21 +194,27 @@ def _known_sum(values: pd.Series) -> int:
 
 
 # ---------------------------------------------------------------------- numbers
-def kpis(view: dict) -> dict:
-    sel = select(view)
+def kpis(view: dict, df: pd.DataFrame | None = None) -> dict:
+    sel = select(view, df=df)
     unknown_k, unknown_i = sel["killed"].isna(), sel["injured"].isna()
+    ranges = {b: _known_sum(sel[b]) for b in ("killed_low", "killed_high", "injured_low",
+                                               "injured_high")}
     return dict(attacks=len(sel), killed=_known_sum(sel["killed"]),
                 injured=_known_sum(sel["injured"]), unknown_killed=int(unknown_k.sum()),
                 unknown_injured=int(unknown_i.sum()),
-                unknown_any=int((unknown_k | unknown_i).sum()))
+                unknown_any=int((unknown_k | unknown_i).sum()), **ranges)
 
 
-def kpi_texts(view: dict) -> dict:
-    """What the page shows under the README's ids (and the notes beside them)."""
-    k = kpis(view)
+def kpi_texts(view: dict, df: pd.DataFrame | None = None) -> dict:
+    """What the page shows under the README's ids (and the notes beside them): a count's
+    note gives the sources' range where it differs from the best figures, then the unknown."""
+    k = kpis(view, df)
 
     def note(n, what):
-        return f"+ {n} attacks with {what} unknown" if n else "known figures"
+        low, high = k[f"{what}_low"], k[f"{what}_high"]
+        span = None if low == k[what] == high else f"sources range {low:,} to {high:,}"
+        unknown = f"+ {n} attacks with {what} unknown" if n else None
+        return "; ".join(p for p in (span, unknown) if p) or "known figures"
 
     return {"kpi-attacks": f"{k['attacks']:,}", "kpi-killed": f"{k['killed']:,}",
             "kpi-injured": f"{k['injured']:,}", "kpi-unknown": f"{k['unknown_any']:,}",
@@ -227,10 +265,10 @@ def targets(view: dict) -> pd.DataFrame:
     return _most_first(table)
 
 
-def periods(view: dict) -> list[str]:
+def periods(view: dict, df: pd.DataFrame | None = None) -> list[str]:
     """Timeline slots (first days, YYYY-MM-DD) from the first to the last matching incident,
     ignoring the date filter."""
-    sel = select(view, ignore=("date",))
+    sel = select(view, ignore=("date",), df=df)
     if sel.empty:
         return []
     if view["period"] == "year":
@@ -239,21 +277,42 @@ def periods(view: dict) -> list[str]:
                                                      freq="M")]
 
 
-def timeline(view: dict) -> pd.DataFrame:
-    """Per year or month: attacks, known killed and injured, and how many attacks had each
-    unknown. Ignores the date filter (it shows the span to select from)."""
-    sel = select(view, ignore=("date",))
+def timeline(view: dict, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per year or month: attacks, known killed and injured, how many attacks had each
+    unknown, and the sources' range of the known figures. Ignores the date filter (it shows
+    the span to select from)."""
+    sel = select(view, ignore=("date",), df=df)
     slot = (sel["year"].astype(str) + "-01-01") if view["period"] == "year" \
         else (sel["month"] + "-01")
     out = []
-    for first in periods(view):
+    bounds = ("killed_low", "killed_high", "injured_low", "injured_high")
+    for first in periods(view, df):
         part = sel[slot == first]
         out.append(dict(period=first, attacks=len(part), killed=_known_sum(part["killed"]),
                         injured=_known_sum(part["injured"]),
                         unknown_killed=int(part["killed"].isna().sum()),
-                        unknown_injured=int(part["injured"].isna().sum())))
+                        unknown_injured=int(part["injured"].isna().sum()),
+                        **{b: _known_sum(part[b]) for b in bounds}))
     return pd.DataFrame(out, columns=["period", "attacks", "killed", "injured",
-                                      "unknown_killed", "unknown_injured"])
+                                      "unknown_killed", "unknown_injured", *bounds])
+
+
+def range_words(best: int, low: int, high: int) -> str:
+    """A hover's range: '; sources range 70 to 94', or '' where the sources agree."""
+    return "" if low == best == high else f"; sources range {low:,} to {high:,}"
+
+
+def timeline_note(view: dict, df: pd.DataFrame | None = None) -> str | None:
+    """The timeline's range note (under the filters): the view's best figures and their
+    range where the sources differ, else no note."""
+    table = timeline(view, df)
+    parts = []
+    for count in ("killed", "injured"):
+        best, low, high = (int(table[c].sum()) for c in (count, f"{count}_low",
+                                                         f"{count}_high"))
+        if not low == best == high:
+            parts.append(f"{count} {best:,} (sources range {low:,} to {high:,})")
+    return "Bars: best-supported figures; " + ", ".join(parts) if parts else None
 
 
 def map_points(view: dict) -> tuple[list[dict], list[tuple[str, int]]]:

@@ -39,7 +39,8 @@ def from_controls(current: ViewState, controls: dict) -> ViewState:
               for cid, name in ids.FILTER_CONTROLS.items()}
     filters = replace(current.filters, date_from=parse_date(controls.get("start")),
                       date_to=parse_date(controls.get("end")),
-                      min_killed=parse_min_killed(controls.get("min_killed")), **values)
+                      min_killed=parse_min_killed(controls.get("min_killed")),
+                      precise=bool(controls.get("precise")), **values)
     display = Display(period=controls.get("period") or "year",
                       tab=controls.get("tab") or current.display.tab,
                       common_rule=bool(controls.get("common_rule",
@@ -64,7 +65,8 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
         "start": f.date_from.isoformat() if f.date_from else None,
         "end": f.date_to.isoformat() if f.date_to else None,
         "controls": {cid: list(getattr(f, name)) for cid, name in ids.FILTER_CONTROLS.items()},
-        "min_killed": f.min_killed, "period": d.period, "tab": d.tab, "rule": d.common_rule,
+        "min_killed": f.min_killed, "precise": f.precise, "period": d.period, "tab": d.tab,
+        "rule": d.common_rule,
         "clicks": {c.graph_id: None for c in CLICKABLE if c.event == "clickData"},
     }
 
@@ -72,6 +74,7 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
 def _control_props() -> dict:
     return {"start": (ids.FILTER_DATE, "start_date"), "end": (ids.FILTER_DATE, "end_date"),
             "min_killed": (ids.FILTER_MIN_KILLED, "value"),
+            "precise": (ids.FILTER_PRECISE, "value"),
             "period": (ids.FILTER_PERIOD, "value"), "tab": (ids.TABS, "active_tab"),
             "rule": (ids.COMPARE_RULE, "value")}
 
@@ -96,16 +99,16 @@ def register(app, ds) -> None:
     }
 
     @app.callback(output=outputs, inputs=inputs, state={"stored": State(ids.STATE, "data")})
-    def control(search, reset, chips, events, published_row, start, end, min_killed, period,
-                tab, rule, controls, stored):
+    def control(search, reset, chips, events, published_row, start, end, min_killed, precise,
+                period, tab, rule, controls, stored):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # chips re-rendered, not clicked
         event = events.get(trigger) if isinstance(trigger, str) else None
         if trigger == ids.PUBLISHED_GRID:
             event = published_row
-        values = dict(controls, start=start, end=end, min_killed=min_killed, period=period,
-                      tab=tab, common_rule=rule)
+        values = dict(controls, start=start, end=end, min_killed=min_killed, precise=precise,
+                      period=period, tab=tab, common_rule=rule)
         new, notices = next_state(trigger, ViewState.from_dict(stored), ds, search=search,
                                   controls=values, event=event)
         return mirrored(new.sanitised(ds.reference, clicks.data_values(ds)), notices)

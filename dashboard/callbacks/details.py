@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, html, no_update
 
+from ..data.schema import bounds
 from .. import ids
 from ..citations import incident_citations
 
@@ -20,8 +21,11 @@ def incident_detail(row) -> list:
               ("Group", row["group"]), ("Claimant as reported", row["claimant_reported"]),
               ("Attribution", row["attribution"]), ("Target type", row["target_type"]),
               ("Target", row["target_detail"]), ("Attack type", row["attack_type"]),
-              ("Killed", row["killed"]), ("Injured", row["injured"]),
-              ("Collection", row["collection"]), ("Notes", row["notes"]),
+              ("Killed", count_words(row, "killed")), ("Injured", count_words(row, "injured")),
+              ("Date precision", row.get("date_precision")),
+              ("Place precision", row.get("place_precision")),
+              ("Collection", row["collection"]),
+              ("Notes (which source gives which figure)", row["notes"]),
               ("Sources as cited", row["source_text"]),
               ("File", f"{row['source_file']}, line {row['source_line']}")]
     links = [html.Li([c.text(), html.Br(),
@@ -31,6 +35,16 @@ def incident_detail(row) -> list:
     return [html.Table([html.Tbody([item(k, v) for k, v in fields])],
                        className="table table-sm"),
             html.H3("Sources", className="h6"), html.Ol(links)]
+
+
+def count_words(row, count: str) -> str:
+    """'74', 'unknown', or '74 (sources range 70 to 94)' where the sources differ."""
+    span = bounds(row, count)
+    if span is None:
+        return "unknown"
+    best = int(row[count])
+    return str(best) if span == (best, best) else (f"{best} (sources range {span[0]} to "
+                                                    f"{span[1]}; see the notes)")
 
 
 def register(app, ds) -> None:

@@ -13,14 +13,18 @@ from .common import base_url
 
 
 def kpi_texts(t: aggregate.Totals) -> dict[str, str]:
-    """The four headline numbers and their notes, by component id."""
+    """The four headline numbers and their notes, by component id (a count's note: the
+    sources' range where they differ, then the attacks whose count is unknown)."""
+    def note(count: str, unknown: int) -> str:
+        parts = [aggregate.range_words(t, count),
+                 f"+ {unknown} attacks with {count} unknown" if unknown else None]
+        return "; ".join(p for p in parts if p) or "known figures"
+
     return {
         "kpi-attacks": f"{t.attacks:,}", "kpi-killed": f"{t.killed:,}",
         "kpi-injured": f"{t.injured:,}", "kpi-unknown": f"{t.unknown_any:,}",
-        "kpi-killed-note": (f"+ {t.unknown_killed} attacks with killed unknown"
-                            if t.unknown_killed else "known figures"),
-        "kpi-injured-note": (f"+ {t.unknown_injured} attacks with injured unknown"
-                             if t.unknown_injured else "known figures"),
+        "kpi-killed-note": note("killed", t.unknown_killed),
+        "kpi-injured-note": note("injured", t.unknown_injured),
         "kpi-unknown-note": "rows with killed or injured unknown",
     }
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 from dash import Input, Output
 
 from .. import aggregate, ids
+from ..data.schema import BOUNDS
 from ..filters import ViewState
 from ..layout import GRID_LIMIT, source_cell_markdown
 
 
 def grid_rows(rows) -> list[dict]:
-    """Incident rows as the grid's records (unknown counts as None, sources as links)."""
+    """Incident rows as the grid's records (unknown counts as None, sources as links, the
+    sources' range of each count as '70-94' where it differs)."""
     out = rows[["incident_id", "date", "district", "group", "attribution",
                 "target_type", "attack_type", "killed", "injured"]].copy()
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     out["sources"] = [source_cell_markdown(u, t) for u, t in
                       zip(rows["source_urls"], rows["source_text"].fillna(""))]
+    for count in ("killed", "injured"):  # '70-94' where the sources' range differs
+        out[f"{count}_range"] = _spans(rows, count)
     records = out.astype(object).where(out.notna(), None).to_dict("records")
     for r in records:
         for k in ("killed", "injured"):
@@ -22,6 +26,15 @@ def grid_rows(rows) -> list[dict]:
         for k in ("district", "group", "attribution", "target_type", "attack_type"):
             r[k] = str(r[k])
     return records
+
+
+def _spans(rows, count: str) -> list[str | None]:
+    """Each row's range of `count` as 'low-high' (a blank bound is the best figure), or None
+    where the best figure is unknown or the sources agree."""
+    best = rows[count]
+    low, high = (rows[b].fillna(best) if b in rows else best for b in BOUNDS[count])
+    differs = (best.notna() & ((low != best) | (high != best))).fillna(False).to_numpy()
+    return [f"{lo}-{hi}" if d else None for d, lo, hi in zip(differs, low, high)]
 
 
 def grid_note(total: int) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..reference import Reference, load_reference
-from .schema import DISTRICT_SEP, LoadResult
+from .schema import BOUNDS, DISTRICT_SEP, LoadResult
 
 
 @dataclass
@@ -52,6 +52,10 @@ class Dataset:
             unknown = np.isnan(out[column])
             out[f"{column}_known"] = np.where(unknown, 0.0, out[column])
             out[f"{column}_unknown"] = unknown.astype("float64")
+            for bound in BOUNDS[column]:  # the sources' range; a blank bound is the best figure
+                given = inc[bound].to_numpy(dtype="float64", na_value=np.nan)
+                out[bound] = np.where(np.isnan(given), out[f"{column}_known"], given)
+        out.update(precision_flags(inc))
         return out
 
     def isin(self, column: str, values) -> np.ndarray:
@@ -76,6 +80,18 @@ class Dataset:
             series = self.links["district"] if column == "district" else self.incidents[column]
             memo[column] = sorted(str(v) for v in series.dropna().unique())
         return memo[column]
+
+
+PRECISE_PLACES = ("town", "district")
+
+
+def precision_flags(inc: pd.DataFrame) -> dict[str, np.ndarray]:
+    """'precise': the day is exact and the place is the town or district; 'province_level':
+    the place is known to the province only. Blank (unknown) precision is neither."""
+    dates = inc["date_precision"].fillna("").to_numpy(dtype=object)
+    places = inc["place_precision"].fillna("").to_numpy(dtype=object)
+    return {"precise": (dates == "day") & np.isin(places, PRECISE_PLACES),
+            "province_level": places == "province"}
 
 
 def district_links(incidents: pd.DataFrame) -> pd.DataFrame:

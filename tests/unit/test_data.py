@@ -290,7 +290,10 @@ def test_coordinate_outside_province_box_is_a_note(tmp_path):
     assert_accepted(result)
     notes = [p for p in result.problems if not p.rejects_row]
     assert len(notes) == 1 and notes[0].line == BAD_LINE and "Balochistan" in notes[0].reason
-    assert str(notes[0]).startswith(f"{notes[0].source}:{BAD_LINE}: note: latitude")
+    assert (notes[0].source, notes[0].value) == (str(tmp_path / "incidents.csv"),
+                                                 "34.008, 71.5785")
+    assert str(notes[0]).startswith(f"{tmp_path / 'incidents.csv'}:{BAD_LINE}: note: latitude "
+                                    "'34.008, 71.5785': outside the box of Balochistan")
 
 
 @pytest.mark.parametrize("lat, lon, field", [("30.1", "", "longitude"), ("", "67.0", "latitude")])
@@ -384,7 +387,8 @@ def test_extra_column_kept_and_noted(tmp_path):
     assert (result.rows_in, result.accepted, result.rejected) == (3, 3, 0)
     assert rejecting(result) == []
     [note] = result.problems
-    assert (note.line, note.field, note.rejects_row) == (1, "analyst", False)
+    assert (note.source, note.line, note.field, note.value, note.rejects_row) == (
+        str(tmp_path / "incidents.csv"), 1, "analyst", "", False)
     assert "unknown column" in note.reason
     assert result.incidents["analyst"].tolist() == ["reviewer 0", "reviewer 1", "reviewer 2"]
     assert str(note).endswith("note: analyst: unknown column: kept as text, not validated")
@@ -685,7 +689,7 @@ def test_shipped_data_ids_unique(shipped):
 
 def test_shipped_data_collections(shipped):
     counts = shipped.incidents["collection"].value_counts().to_dict()
-    assert counts == {"isk_balochistan": 36, "isk_other_provinces": 43, "baloch_major": 47}
+    assert counts == {"isk_balochistan": 37, "isk_other_provinces": 47, "baloch_major": 47}
     known = set(load_reference().collections.index)
     assert set(counts) <= known
 
@@ -713,5 +717,7 @@ def test_every_research_row_present(shipped):
     for path in sorted(RESEARCH.glob("*.csv")):
         with open(path, newline="", encoding="utf-8") as f:
             research_ids += [r["incident_id"] for r in csv.DictReader(f)]
+    with open(DATA / "added_incidents.csv", newline="", encoding="utf-8") as f:
+        added = [r["incident_id"] for r in csv.DictReader(f)]
     assert len(research_ids) == 126 == len(set(research_ids))
-    assert set(research_ids) == set(shipped.incidents["incident_id"])
+    assert set(research_ids) | set(added) == set(shipped.incidents["incident_id"])

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests import app_view, oracle
+from tests.scopes import mutant_running
 
 # ---------------------------------------------------------------------- pinned encodings
 # Okabe & Ito (2008) colour-blind-safe palette, one colour per group in every chart.
@@ -139,13 +140,15 @@ def check_timeline(fig, view):
                                   (fig.data[1], "injured", INJURED_COLOUR)):
         assert list(trace.x) == list(table["period"])
         assert list(trace.y) == list(table[column])
-        assert [list(c) for c in trace.customdata] == \
-            table[["attacks", f"unknown_{column}"]].to_numpy().tolist()
+        assert [list(c) for c in trace.customdata] == [
+            [r["attacks"], r[f"unknown_{column}"],
+             oracle.range_words(r[column], r[f"{column}_low"], r[f"{column}_high"])]
+            for r in table.to_dict("records")]
         assert trace.marker.color == colour
         assert trace.xperiod == ("M12" if view["period"] == "year" else "M1")
         assert trace.hovertemplate == (
             f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
-            f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")
+            f" (%{{customdata[1]}} with {column} unknown)%{{customdata[2]}}<extra></extra>")
     shapes = fig.layout.shapes
     if (view["from"] or view["to"]) and len(table):
         assert (shapes[0].x0, shapes[0].x1) == (view["from"] or table["period"].iat[0],
@@ -325,7 +328,7 @@ def check_charts(ds, query: str, names=tuple(CHECKS)):
             what = f"casualties per {view['period']}"
         note = {"compare_districts": rule_note(view), "compare_years": rule_note(view),
                 "compare_footprint": rule_note(view),
-                "published": published_note(view)}.get(name)
+                "published": published_note(view), "timeline": oracle.timeline_note(view)}.get(name)
         check(fig, view)
         check_frame(fig, view, query, ds, what, note)
 
@@ -483,7 +486,15 @@ def test_published_definition_note(ds):
 
 
 # ---------------------------------------------------------------------- properties
-SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=60,
+# Under mutation testing (bench/mutation.sh runs each mutant with MUTANT_UNDER_TEST set to its
+# name) the properties draw the first 12 views of the same derandomised sequence, not all:
+# every surviving mutant runs every test that reaches it, so this sets the run's length.
+def examples(n: int) -> int:
+    return 12 if mutant_running() else n
+
+
+SETTINGS = settings(derandomize=True, database=None, deadline=None,
+                    max_examples=examples(60),
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 DAYS = sorted(set(oracle.INCIDENTS["day"]))
@@ -542,7 +553,7 @@ def test_property_views_are_mostly_not_empty():
     """The strategy draws views worth comparing: most hold incidents."""
     sizes = []
 
-    @settings(SETTINGS, max_examples=60)
+    @settings(SETTINGS, max_examples=examples(60))
     @given(query=queries())
     def collect(query):
         sizes.append(oracle.in_view(oracle.parse(query)))
@@ -565,7 +576,7 @@ def test_analyst_charts_match_the_oracle(ds, query):
                              "target_share", "human_targets"))
 
 
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=examples(40))
 @given(query=queries())
 def test_numbers_and_table_match_the_oracle(cb, query):
     check_numbers(cb, query)
