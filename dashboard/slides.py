@@ -199,30 +199,15 @@ def top_rows(table: pd.DataFrame, selected: tuple[str, ...], n: int = TOP_N
     return [(str(k), int(c)) for k, c in totals.head(n).items()]
 
 
-def casualty_range(v: View, measure: str) -> tuple[int, int] | None:
-    """The view's total `measure` ('killed', 'injured') from the lowest to the highest
-    figure the sources give, where the data has the columns `<measure>_low` and
-    `<measure>_high` (an incident without them counts its own figure at both ends)."""
-    inc = v.ds.incidents
-    low_c, high_c = f"{measure}_low", f"{measure}_high"
-    if low_c not in inc.columns or high_c not in inc.columns:
-        return None
-    rows = inc[v.mask()]
-    point = pd.to_numeric(rows[measure], errors="coerce").astype("float64")
-    low = pd.to_numeric(rows[low_c], errors="coerce").fillna(point)
-    high = pd.to_numeric(rows[high_c], errors="coerce").fillna(point)
-    known = low.notna() & high.notna()
-    return int(low[known].sum()), int(high[known].sum())
-
-
-def _measure(v: View, measure: str, known: int, unknown: int) -> list[tuple[str, int, bool]]:
-    lines = [(f"{known:,}", 40, True), (f"{measure} (known figures)", 18, False),
-             (f"+ {unknown} attacks with {measure} unknown" if unknown else "known figures",
-              14, False)]
-    span = casualty_range(v, measure)
-    if span is not None and span != (known, known):
-        lines.append((f"sources range {span[0]:,} to {span[1]:,}", 14, False))
-    return lines
+def _measure(t: aggregate.Totals, measure: str) -> list[tuple[str, int, bool]]:
+    """A count as the page's headline shows it: the known figure, then its note (the
+    sources' range where they differ, the attacks whose count is unknown)."""
+    unknown = getattr(t, f"unknown_{measure}")
+    note = "; ".join(p for p in (aggregate.range_words(t, measure),
+                                 f"+ {unknown} attacks with {measure} unknown"
+                                 if unknown else None) if p) or "known figures"
+    return [(f"{getattr(t, measure):,}", 40, True), (f"{measure} (known figures)", 18, False),
+            (note, 14, False)]
 
 
 def summary_slide(prs, v: View, lineage: str) -> None:
@@ -234,8 +219,8 @@ def summary_slide(prs, v: View, lineage: str) -> None:
     blocks = [("summary-attacks", [(f"{t.attacks:,}", 40, True), ("attacks", 18, False),
                                    (f"{t.unknown_any} with killed or injured unknown", 14,
                                     False)]),
-              ("summary-killed", _measure(v, "killed", t.killed, t.unknown_killed)),
-              ("summary-injured", _measure(v, "injured", t.injured, t.unknown_injured))]
+              ("summary-killed", _measure(t, "killed")),
+              ("summary-injured", _measure(t, "injured"))]
     for i, (name, lines) in enumerate(blocks):
         _box(slide, name, MARGIN + int(i * (width + Inches(0.3))), BODY_TOP, int(width),
              Inches(2.1), lines)

@@ -64,33 +64,6 @@ def test_summary_slide_says_the_pages_numbers(ds, tmp_path, query):
     assert "below published totals" in shape(summary, "summary-coverage").text_frame.text
 
 
-def test_summary_gives_the_sources_ranges_when_the_data_has_them(tmp_path):
-    """Synthetic range columns (generated here, test only) on a copy of the shipped rows."""
-    from dashboard.data.dataset import Dataset
-    from dashboard.data.loading import load_files
-    raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
-    killed = pd.to_numeric(raw["killed"], errors="coerce")
-    raw["killed_low"] = (killed - 2).clip(lower=0).astype("Int64").astype(str).replace(
-        "<NA>", "")
-    raw["killed_high"] = (killed + 5).astype("Int64").astype(str).replace("<NA>", "")
-    raw["injured_low"] = raw["injured_high"] = ""
-    raw.to_csv(tmp_path / "ranges.csv", index=False)
-    ds = Dataset.from_result(load_files([tmp_path / "ranges.csv"]))
-    query = QUERIES[0]
-    prs, _ = deck(ds, query, tmp_path)
-    chosen = oracle.ids(oracle.parse(query))
-    known = killed[raw["incident_id"].isin(chosen)].dropna()
-    low, high = int((known - 2).clip(lower=0).sum()), int((known + 5).sum())
-    killed_lines = lines(list(prs.slides)[1], "summary-killed")
-    assert killed_lines[3] == f"sources range {low:,} to {high:,}"
-    assert len(lines(list(prs.slides)[1], "summary-injured")) == 3  # no range: none given
-
-
-def test_no_range_line_without_the_columns(ds, tmp_path):
-    prs, _ = deck(ds, QUERIES[0], tmp_path)
-    assert len(lines(list(prs.slides)[1], "summary-killed")) == 3
-
-
 def test_notes_carry_the_lineage(ds, tmp_path):
     query = QUERIES[0]
     prs, view = deck(ds, query, tmp_path)
