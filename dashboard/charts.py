@@ -26,6 +26,8 @@ class Chart:
     export: str  # its PNG in the briefing pack (sorted by this name), without '.png'
     click: clicks.Click | None = None  # what a click (or selection) sets; None: nothing
     event: str = "clickData"  # the graph property the click or selection arrives in
+    # the figure function's options for the briefing pack's slides, as (keyword, value) pairs
+    pack_options: tuple[tuple[str, object], ...] = ()
 
     @property
     def graph_id(self) -> str:
@@ -35,7 +37,7 @@ class Chart:
 # In screen order within each tab.
 CHARTS = (
     Chart("district", "overview", figures.district_figure, "01_district",
-          clicks.Toggle("district")),
+          clicks.Toggle("district"), pack_options=(("only_attacked", True),)),
     Chart("map", "overview", figures.map_figure, "04_map", clicks.polygon),
     Chart("target", "overview", figures.target_figure, "02_target",
           clicks.Toggle("target_type")),

@@ -279,12 +279,25 @@ def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
 
 
 # ---------------------------------------------------------------------- charts
-def district_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
-    """Attacks by district, stacked by group; selected districts highlighted."""
+def district_figure(v: View, base_url: str = "", frame: str = "briefing",
+                    only_attacked: bool = False) -> go.Figure:
+    """Attacks by district, stacked by group; selected districts highlighted.
+
+    `only_attacked` (the briefing pack's slides): only the districts with attacks, the others
+    named in one line ("27 other districts of Balochistan: no attack in view")."""
     table = aggregate.by_district(v)
+    note = None
+    if only_attacked:
+        hit = table.to_numpy().sum(axis=1) > 0
+        rest = int((~hit).sum())
+        table = table[hit]
+        if rest and table.size:
+            note = (f"{rest} other district{'s' if rest > 1 else ''} of "
+                    f"{_where(v.filters, by_district=True)}: no attack in view")
     return _stacked_bars(v, table, v.filters.district, "attacks by district", base_url,
                          "Attacks (an attack across several districts counts in each)",
-                         height=max(460, 230 + 22 * len(table)), outline=True, frame=frame)
+                         height=max(460, 230 + 22 * len(table)), outline=True, frame=frame,
+                         note=note)
 
 
 def target_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
@@ -295,14 +308,15 @@ def target_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Fi
 
 def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url: str,
                   axis_title: str, height: int = 460, outline: bool = False,
-                  frame: str = "briefing") -> go.Figure:
+                  frame: str = "briefing", note: str | None = None) -> go.Figure:
     """Horizontal bars of a category x group count table, most attacks on top."""
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(barmode="stack", clickmode="event", height=height,
                   yaxis=_category_axis(table.index.tolist(), height),
                   xaxis=_int_axis(axis_title, top))
     return _figure(_bars(table, selected, outline), layout, v, what, base_url,
-                   None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table))
+                   None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table),
+                   note=note)
 
 
 def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:

@@ -4,10 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh --dev
+# Debian packages the tests need, installed where missing: chromium and chromium-driver (the
+# browser tests, the pack's images), libreoffice-impress and poppler-utils (the pack rendered
+# to PDF, its pages counted).
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+UPDATED=""
+install() {  # install Debian packages: apt-get's own options first, then the packages
+  [ -n "$UPDATED" ] || { $SUDO apt-get update -qq; UPDATED=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   echo "Installing Debian chromium and chromium-driver for the browser tests..."
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  install chromium chromium-driver
+fi
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1; then
+  echo "Installing Debian libreoffice-impress and poppler-utils for the pack's PDF test..."
+  install --no-install-recommends libreoffice-impress poppler-utils
 fi
 exec .venv/bin/python -m pytest -q "$@"

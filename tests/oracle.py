@@ -550,3 +550,26 @@ COLLECTIONS = sorted(set(INCIDENTS["collection"]))
 def collections(view: dict) -> list[str]:
     """The footers name only the collections of the incidents in view."""
     return sorted(set(select(view)["collection"]))
+
+
+# ---------------------------------------------------------------------- the pack's summary
+def _top(table: pd.DataFrame, chosen: list[str], n: int = 3) -> list[tuple[str, int]]:
+    totals = table.sum(axis=1)
+    if chosen:
+        totals = totals[totals.index.isin(chosen)]
+    totals = totals[totals > 0]
+    return [(str(k), int(v)) for k, v in totals.head(n).items()]
+
+
+def summary(view: dict) -> dict:
+    """The pack's summary slide (README, "Briefing pack"): the page's headline numbers, and
+    the three districts and target types with most attacks (of the selected ones when the
+    view selects some; ties by name)."""
+    return dict(kpis=kpi_texts(view), districts=_top(districts(view), view["district"]),
+                targets=_top(targets(view), view["target"]))
+
+
+def inclusion_rules(view: dict) -> dict[str, str]:
+    """data/collections.csv: the inclusion rule of each collection in view."""
+    rules = {r["collection"]: r["inclusion_rule"] for r in _rows("collections.csv")}
+    return {c: rules[c] for c in collections(view)}

@@ -1,15 +1,16 @@
-"""The incident dialog: every field of one incident as inert text, its sources as links."""
+"""The incident dialog: every field of one incident as inert text, its sources as citations
+(outlet, date, title where known) with the decoded URL as a link."""
 from __future__ import annotations
 
 from dash import Input, Output, html, no_update
 
 from ..data.schema import bounds
 from .. import ids
-from ..reference import split_list
+from ..citations import incident_citations
 
 
 def incident_detail(row) -> list:
-    """Every field of one incident as inert text; only http(s) URLs become links."""
+    """Every field of one incident as inert text; its citations, only http(s) URLs as links."""
     def item(label, value):
         text = "unknown" if value is None or (value != value) or str(value) in ("", "<NA>") \
             else str(value)
@@ -27,9 +28,10 @@ def incident_detail(row) -> list:
               ("Notes (which source gives which figure)", row["notes"]),
               ("Sources as cited", row["source_text"]),
               ("File", f"{row['source_file']}, line {row['source_line']}")]
-    links = [html.Li(html.A(u, href=u, target="_blank", rel="noopener noreferrer"))
-             for u in split_list(row["source_urls"])
-             if u.lower().startswith(("http://", "https://"))]
+    links = [html.Li([c.text(), html.Br(),
+                      html.A(c.shown, href=c.url, target="_blank", rel="noopener noreferrer")
+                      if c.is_link else c.shown])
+             for c in incident_citations(row)]
     return [html.Table([html.Tbody([item(k, v) for k, v in fields])],
                        className="table table-sm"),
             html.H3("Sources", className="h6"), html.Ol(links)]
