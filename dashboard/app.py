@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import auth, cache, callbacks, ids, jobs
 from .data.dataset import Dataset
+from .data.events import load_events
 from .data.loading import load_files
 from .layout import build_layout
 from .paths import ASSETS
@@ -63,7 +64,10 @@ def load_dataset(settings: Settings) -> Dataset:
     for line in result.left_out_lines():
         log.info("%s", line)
     log.info("%s", result.summary())
-    return Dataset.from_result(result)
+    events, event_problems = load_events()
+    for problem in event_problems:
+        log.warning("%s", problem)
+    return Dataset.from_result(result, events=events)
 
 
 def data_version(settings: Settings | None, ds: Dataset) -> str:
