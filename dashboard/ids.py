@@ -16,6 +16,10 @@ CHIPS = "chips"
 RESET = "reset"
 TABS = "view-tabs"
 COMPARE_RULE = "compare-rule"
+FILTER_EVENTS = "filter-events"  # the key events' switch
+CHANGE_BASELINE = "change-baseline"  # "What changed": the baseline's date range
+CHANGE_PCT = "change-flag-pct"  # and its two flag thresholds
+CHANGE_MIN = "change-flag-min"
 
 FILTER_DATE = "filter-date"
 FILTER_MIN_KILLED = "filter-min-killed"

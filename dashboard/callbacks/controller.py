@@ -40,10 +40,15 @@ def from_controls(current: ViewState, controls: dict) -> ViewState:
     filters = replace(current.filters, date_from=parse_date(controls.get("start")),
                       date_to=parse_date(controls.get("end")),
                       min_killed=parse_min_killed(controls.get("min_killed")), **values)
-    display = Display(period=controls.get("period") or "year",
-                      tab=controls.get("tab") or current.display.tab,
-                      common_rule=bool(controls.get("common_rule",
-                                                    current.display.common_rule)))
+    d = current.display
+    display = replace(d, period=controls.get("period") or "year",
+                      tab=controls.get("tab") or d.tab,
+                      common_rule=bool(controls.get("common_rule", d.common_rule)),
+                      events=bool(controls.get("show_events", d.events)),
+                      base_from=parse_date(controls.get("base_start", d.base_from)),
+                      base_to=parse_date(controls.get("base_end", d.base_to)),
+                      flag_pct=controls.get("flag_pct", d.flag_pct),
+                      flag_min=controls.get("flag_min", d.flag_min))
     return ViewState(filters, display)
 
 
@@ -65,6 +70,9 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
         "end": f.date_to.isoformat() if f.date_to else None,
         "controls": {cid: list(getattr(f, name)) for cid, name in ids.FILTER_CONTROLS.items()},
         "min_killed": f.min_killed, "period": d.period, "tab": d.tab, "rule": d.common_rule,
+        "show_events": d.events, "flag_pct": d.flag_pct, "flag_min": d.flag_min,
+        "base_start": d.base_from.isoformat() if d.base_from else None,
+        "base_end": d.base_to.isoformat() if d.base_to else None,
         "clicks": {c.graph_id: None for c in CLICKABLE if c.event == "clickData"},
     }
 
@@ -73,7 +81,10 @@ def _control_props() -> dict:
     return {"start": (ids.FILTER_DATE, "start_date"), "end": (ids.FILTER_DATE, "end_date"),
             "min_killed": (ids.FILTER_MIN_KILLED, "value"),
             "period": (ids.FILTER_PERIOD, "value"), "tab": (ids.TABS, "active_tab"),
-            "rule": (ids.COMPARE_RULE, "value")}
+            "rule": (ids.COMPARE_RULE, "value"), "show_events": (ids.FILTER_EVENTS, "value"),
+            "base_start": (ids.CHANGE_BASELINE, "start_date"),
+            "base_end": (ids.CHANGE_BASELINE, "end_date"),
+            "flag_pct": (ids.CHANGE_PCT, "value"), "flag_min": (ids.CHANGE_MIN, "value")}
 
 
 def register(app, ds) -> None:
@@ -97,7 +108,8 @@ def register(app, ds) -> None:
 
     @app.callback(output=outputs, inputs=inputs, state={"stored": State(ids.STATE, "data")})
     def control(search, reset, chips, events, published_row, start, end, min_killed, period,
-                tab, rule, controls, stored):
+                tab, rule, show_events, base_start, base_end, flag_pct, flag_min, controls,
+                stored):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # chips re-rendered, not clicked
@@ -105,7 +117,9 @@ def register(app, ds) -> None:
         if trigger == ids.PUBLISHED_GRID:
             event = published_row
         values = dict(controls, start=start, end=end, min_killed=min_killed, period=period,
-                      tab=tab, common_rule=rule)
+                      tab=tab, common_rule=rule, show_events=show_events,
+                      base_start=base_start, base_end=base_end, flag_pct=flag_pct,
+                      flag_min=flag_min)
         new, notices = next_state(trigger, ViewState.from_dict(stored), ds, search=search,
                                   controls=values, event=event)
         return mirrored(new.sanitised(ds.reference, clicks.data_values(ds)), notices)

@@ -146,13 +146,27 @@ def check_timeline(fig, view):
         assert trace.hovertemplate == (
             f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
             f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")
-    shapes = fig.layout.shapes
+    shapes = [s for s in fig.layout.shapes if s.type == "rect"]
     if (view["from"] or view["to"]) and len(table):
         assert (shapes[0].x0, shapes[0].x1) == (view["from"] or table["period"].iat[0],
                                                 view["to"] or table["period"].iat[-1])
     else:
         assert not shapes
+    check_events(fig, oracle.timeline_events(view), lambda day: day)
     assert says_no_match(fig) == table.empty
+
+
+def check_events(fig, events: list[dict], x_of):
+    """Key events: one labelled line each (the title as its text; the date, detail and
+    every source on hover), oldest first; nothing else drawn as an event."""
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event")]
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [a.text for a in labels] == [e["title"] for e in events]
+    assert [s.x0 for s in lines] == [a.x for a in labels] == [x_of(e["date"]) for e in events]
+    for a, e in zip(labels, events):
+        hover = a.hovertext.replace("<br>", " ")
+        assert " ".join(e["detail"].split()) in " ".join(hover.split())
+        assert all(u.strip() in a.hovertext.split("<br>") for u in e["source_urls"].split("|"))
 
 
 ATTRIBUTION = ("Administrative boundaries: OCHA COD-AB Pakistan, WFP layer of 2022-09-09 "
@@ -245,6 +259,7 @@ def check_compare_years(fig, view):
     where = ", ".join(view["district"] or view["province"]) or "Pakistan"
     assert fig.layout.title.text == \
         f"<b>Islamic State and Baloch separatist attacks and killed per year, {where}</b>"
+    check_events(fig, oracle.compare_years_events(view), year_position)
     assert says_no_match(fig) == table.empty
 
 
@@ -301,6 +316,13 @@ def check_human_targets(fig, view):
     else:
         assert t.marker.opacity is None
     assert says_no_match(fig) == (not ranking)
+
+
+def year_position(day: str) -> float:
+    """A date on the year axis (each year's bars centred on the year): its place in it."""
+    d = oracle.date.fromisoformat(day)
+    days = 366 if oracle.calendar.isleap(d.year) else 365
+    return d.year - 0.5 + (d.timetuple().tm_yday - 0.5) / days
 
 
 CHECKS = {  # chart -> (check, what its title says, or None for a custom heading)
