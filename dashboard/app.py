@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         update_title=None,
         on_error=callback_error,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -35,6 +35,51 @@ OTHER_GREYS = ("#7F7F7F", "#A3A3A3", "#5C5C5C", "#BDBDBD", "#8E8E8E", "#4A4A4A",
                "#6E6E6E")
 
 
+NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11: a series stands out from the white at 3:1 or more
+EDGE_WIDTH = 1.2
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of an sRGB '#RRGGBB' colour against white."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def edge_colour(colour: str) -> str | None:
+    """The outline a fill needs to stand out from white: the same hue darkened to 4.5:1, or
+    None when the fill has 3:1 already (the palette's hues stay as Okabe and Ito chose)."""
+    if not (isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")):
+        return None
+    if contrast_on_white(colour) >= NON_TEXT_CONTRAST:
+        return None
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(1, 101):
+        dark = "#" + "".join(f"{int(c * (1 - step / 100)):02X}" for c in rgb)
+        if contrast_on_white(dark) >= 4.5:
+            return dark
+    return "#000000"
+
+
+def _outline_light_fills(traces: list[dict]) -> None:
+    """Bars whose fill is under 3:1 on white get an outline of their darkened hue (kept
+    under a selection's black outline), on screen and in every export."""
+    for t in traces:
+        marker = t.get("marker") if t.get("type") == "bar" else None
+        edge = edge_colour(marker.get("color")) if marker else None
+        if edge is None:
+            continue
+        line = marker.get("line") or {}
+        widths = line.get("width")
+        if isinstance(widths, list):  # a selection: black where chosen, the edge elsewhere
+            marker["line"] = dict(color=[line.get("color", HIGHLIGHT) if w else edge
+                                         for w in widths],
+                                  width=[w or EDGE_WIDTH for w in widths])
+        elif not widths:
+            marker["line"] = dict(color=edge, width=EDGE_WIDTH)
+
+
 def group_colour(group: str) -> str:
     """The group's own colour; any other named group a grey of the neutral scale (the same
     grey for the same name in every chart and every run)."""
@@ -143,6 +188,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
     that gives each row room and scrolls in its card, others fill the card.
     """
     own = layout.pop("annotations", [])
+    _outline_light_fills(traces)
     bare = layout.pop("screen_bare", False)  # no x axis: a shorter foot margin on screen
     if message:
         own.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
@@ -316,7 +362,8 @@ def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
         traces.append(dict(
-            type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
+            type="bar", name=label, x=periods, y=table[column].tolist(),
+            marker=dict(color=colour),
             xperiod="M12" if period == "year" else "M1", xperiodalignment="middle",
             width=_bar_width(period), offset=-_bar_width(period) if column == "killed" else 0,
             customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),

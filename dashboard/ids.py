@@ -66,6 +66,37 @@ def card(chart: str) -> str:
     return "card-" + chart.replace("_", "-")
 
 
+def chart_title(chart: str) -> str:
+    """A chart card's accessible name (the chart's title, kept up to date)."""
+    return "title-" + chart.replace("_", "-")
+
+
+def chart_summary(chart: str) -> str:
+    """A chart's text summary: what it shows and its top values."""
+    return "summary-" + chart.replace("_", "-")
+
+
+def chart_table(chart: str) -> dict:
+    """The chart's numbers as an HTML table (shown by its Table toggle)."""
+    return {"type": "chart-table", "chart": chart}
+
+
+def chart_box(chart: str) -> dict:
+    """The box the chart's graph is drawn in (hidden while its table shows)."""
+    return {"type": "chart-box", "chart": chart}
+
+
+def table_toggle(chart: str) -> dict:
+    """A chart's 'Table' toggle button."""
+    return {"type": "table-toggle", "chart": chart}
+
+
+def chart_row(chart: str, event: str) -> dict:
+    """A row's button in a chart's table: Enter (or a click) applies the filter a click on
+    its bar applies; `event` is that click, as JSON."""
+    return {"type": "chart-row", "chart": chart, "event": event}
+
+
 def svg_button(chart: str) -> dict:
     """A chart's 'Download SVG' button."""
     return {"type": "svg", "chart": chart}

@@ -196,15 +196,27 @@ def chart_cards(tab: str, topojson_url: str) -> list:
     """The tab's charts from the registry, each in a card of the grid with its Download SVG
     button."""
     return [html.Div([
+        html.H3(id=ids.chart_title(chart.name), className="visually-hidden"),
+        html.P(id=ids.chart_summary(chart.name), className="visually-hidden"),
         html.Div(dcc.Graph(id=chart.graph_id, config=graph_config(topojson_url, chart.name),
                            className="chart-graph", style={"height": "100%"}),
-                 className="chart-scroll"),
-        html.Div(dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
-                            color="link", className="p-0",
-                            title="The chart as SVG in the briefing frame (the camera icon "
-                                  "in the chart's toolbar gives a PNG)"),
+                 id=ids.chart_box(chart.name), className="chart-scroll"),
+        html.Div(id=ids.chart_table(chart.name), className="chart-scroll chart-table",
+                 hidden=True),
+        html.Div([
+            html.Button("Table", id=ids.table_toggle(chart.name), n_clicks=0,
+                        className="btn btn-link btn-sm p-0 me-2",
+                        title="Show the chart's numbers as a table (Enter on a row filters "
+                              "to it, as a click on its bar does)"),
+            dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
+                       color="link", className="p-0",
+                       title="The chart as SVG in the briefing frame (the camera icon "
+                             "in the chart's toolbar gives a PNG)")],
                  className="chart-tools"),
-    ], id=ids.card(chart.name), className="chart-card") for chart in on_tab(tab)]
+    ], id=ids.card(chart.name), className="chart-card", role="figure",
+        **{"aria-labelledby": ids.chart_title(chart.name),
+           "aria-describedby": ids.chart_summary(chart.name)})
+        for chart in on_tab(tab)]
 
 
 def tab_extras(tab: str) -> list:
@@ -289,7 +301,7 @@ def build_layout(ds, topojson_url: str) -> html.Div:
     kpis = zip(ids.KPIS, ("Attacks", "Killed", "Injured", "Unknown casualties"))
     screen = html.Div([
         html.Div([
-            html.Span("Pakistan Militancy Dashboard", className="brand"),
+            html.H1("Pakistan Militancy Dashboard", className="brand"),
             html.Span(header_text(ds), className="tagline"),
         ], className="topbar"),
         dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True,

@@ -10,4 +10,10 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# axe-core (pinned in tests/a11y/package-lock.json) for the browser tests' accessibility
+# checks: test-only, in tests/a11y/node_modules, never served to users
+if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ]; then
+  echo "Fetching axe-core for the accessibility tests..."
+  npm ci --prefix tests/a11y --no-audit --no-fund --silent
+fi
 exec .venv/bin/python -m pytest -q "$@"

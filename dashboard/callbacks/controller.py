@@ -2,13 +2,14 @@
 ``next_state``, tested without a server); the URL, the notice and every control mirror it."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from dash import ALL, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from .. import aggregate, clicks, ids
-from ..charts import BY_GRAPH_ID, CHARTS
+from ..charts import BY_GRAPH_ID, BY_NAME, CHARTS
 from ..filters import Display, ViewState, parse_date, parse_min_killed
 
 CLICKABLE = tuple(c for c in CHARTS if c.click)
@@ -22,6 +23,10 @@ def next_state(trigger: str | dict | None, current: ViewState, ds, *, search: st
         return clicks.state_from_query(search, ds)
     if trigger == ids.RESET:
         return ViewState(display=Display(tab=current.display.tab)), []
+    if isinstance(trigger, dict) and trigger.get("type") == "chart-row":
+        chart = BY_NAME.get(trigger.get("chart"))
+        return chart.click(current, json.loads(trigger["event"]), ds) if chart and \
+            chart.click else (current, [])
     if isinstance(trigger, dict) and trigger.get("type") == "chip":
         f = current.filters.without(trigger["dim"], trigger.get("value") or None)
         return replace(current, filters=f), []
@@ -100,6 +105,7 @@ def register(app, ds) -> None:
     inputs = {
         "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
         "chips": Input(ids.chip(ALL, ALL), "n_clicks"),
+        "rows": Input(ids.chart_row(ALL, ALL), "n_clicks"),
         "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
         "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
         **{key: Input(*where) for key, where in props.items()},
@@ -107,7 +113,7 @@ def register(app, ds) -> None:
     }
 
     @app.callback(output=outputs, inputs=inputs, state={"stored": State(ids.STATE, "data")})
-    def control(search, reset, chips, events, published_row, start, end, min_killed, period,
+    def control(search, reset, chips, rows, events, published_row, start, end, min_killed, period,
                 tab, rule, show_events, base_start, base_end, flag_pct, flag_min, controls,
                 stored):
         trigger = ctx.triggered_id

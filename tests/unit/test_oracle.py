@@ -32,6 +32,12 @@ GROUP_COLOURS = {
     "Other": "#999999",
     "Unknown": "#666666",
 }
+# Fills under 3:1 on white (WCAG non-text contrast) keep their hue and get an outline of it,
+# darkened to 4.5:1 (issue 18), width 1.2; a selection's black outline stays on top.
+EDGES = {"#E69F00": "#9E6D00", "#56B4E9": "#3C7DA3", "#F0E442": "#7F7822",
+         "#999999": "#757575", "#BBBBBB": "#757575", "#DDDDDD": "#757575",
+         "#A3A3A3": "#767676", "#BDBDBD": "#757575", "#B0B0B0": "#757575"}
+EDGE_WIDTH = 1.2
 FAMILY_COLOURS = {"Islamic State": "#D55E00", "Baloch separatist": "#0072B2"}
 KILLED_COLOUR, INJURED_COLOUR = "#D55E00", "#E69F00"
 PUBLISHED_COLOUR, DATASET_COLOUR = "#999999", "#0072B2"
@@ -113,12 +119,18 @@ def check_stacked(fig, table, selected: list[str], outline: bool):
             chosen = [c in selected for c in rows]
             assert as_list(t.marker.opacity, len(rows)) == [1.0 if c else DIMMED
                                                             for c in chosen]
+            edge = EDGES.get(t.marker.color)
             if outline:
-                assert as_list(t.marker.line.width, len(rows)) == [2 if c else 0
-                                                                   for c in chosen]
-                assert t.marker.line.color == HIGHLIGHT
+                assert as_list(t.marker.line.width, len(rows)) == [
+                    2 if c else EDGE_WIDTH if edge else 0 for c in chosen]
+                assert as_list(t.marker.line.color, len(rows)) == [
+                    HIGHLIGHT if c or not edge else edge for c in chosen]
         else:
             assert t.marker.opacity is None
+        if not (selected and outline):
+            edge = EDGES.get(t.marker.color)
+            assert (t.marker.line.color, t.marker.line.width) == (
+                (edge, EDGE_WIDTH) if edge else (None, None))
     assert says_no_match(fig) == (not table.to_numpy().any())
 
 
