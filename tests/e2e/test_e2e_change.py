@@ -31,7 +31,7 @@ def wait_labels(page, gid: str, expected: list[str]) -> None:
 
 
 def test_events_on_the_timeline_hover_and_switch_off(page):
-    open_app(page, attacks="126")
+    open_app(page, attacks="131")
     expected = [e["title"] for e in oracle.timeline_events(oracle.parse(""))]
     wait_labels(page, "graph-timeline", expected)
     label = page.locator("#graph-timeline .annotation-text", has_text="IS announces ISPP")
@@ -46,7 +46,7 @@ def test_events_on_the_timeline_hover_and_switch_off(page):
 
 
 def test_events_on_the_comparison_by_year(page):
-    open_app(page, "/?view=compare&events=on", attacks="126")
+    open_app(page, "/?view=compare&events=on", attacks="131")
     view = oracle.parse("view=compare")
     wait_labels(page, "graph-compare-years",
                 [e["title"] for e in oracle.compare_years_events(view)])
