@@ -25,6 +25,10 @@ fi
 # checks: test-only, in tests/a11y/node_modules, never served to users
 if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ]; then
   echo "Fetching axe-core for the accessibility tests..."
-  npm ci --prefix tests/a11y --no-audit --no-fund --silent
+  # npm trusts only the CAs bundled with Node; trust the system's too, as pip and curl do
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
+  npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
 fi
 exec .venv/bin/python -m pytest -q "$@"
