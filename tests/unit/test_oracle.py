@@ -395,20 +395,21 @@ def test_to_and_from_are_inclusive(ds, cb):
 
 
 def test_readme_isk_view_headline(ds, cb):
-    """The README's view: 35 attacks (data/README.md: 'Balochistan-wide IS count (35)')."""
+    """The README's view: 36 attacks (data/README.md: 'Balochistan-wide IS count (36)')."""
     k = app_view.kpis(cb, README_ISK)
-    assert k["kpi-attacks"] == "35" == oracle.kpi_texts(oracle.parse(README_ISK))["kpi-attacks"]
+    assert k["kpi-attacks"] == "36" == oracle.kpi_texts(oracle.parse(README_ISK))["kpi-attacks"]
     fig = app_view.figures_for(ds, README_ISK, ["district"])["district"]
     assert fig.layout.title.text == "<b>IS-K, ISPP attacks by district, Balochistan, " \
                                     "2016-2025</b>"
 
 
 def test_unknown_notes_count_their_own_column(cb):
-    """All incidents: 2 with killed unknown, 44 with injured unknown (data/README.md)."""
+    """All incidents: 2 with killed unknown, 39 with injured unknown (data/README.md)."""
     k = app_view.kpis(cb, "")
-    assert k["kpi-killed-note"] == "+ 2 attacks with killed unknown"
-    assert k["kpi-injured-note"] == "+ 44 attacks with injured unknown"
-    assert (k["kpi-killed"], k["kpi-injured"]) == ("1,423", "2,389")
+    assert k["kpi-killed-note"] == "sources range 1,243 to 1,496; + 2 attacks with killed unknown"
+    assert k["kpi-injured-note"] == ("sources range 1,899 to 2,865; + 39 attacks with injured "
+                                     "unknown")
+    assert (k["kpi-killed"], k["kpi-injured"]) == ("1,441", "2,543")
 
 
 def test_multi_district_incident_counts_once_per_district(ds):
