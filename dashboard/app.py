@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import auth, cache, callbacks, ids, jobs
 from .data.dataset import Dataset
-from .data.events import load_events
+from .data.events import load_events_reported
 from .data.loading import load_files
 from .layout import build_layout
 from .paths import ASSETS
@@ -64,7 +64,9 @@ def load_dataset(settings: Settings) -> Dataset:
     for line in result.left_out_lines():
         log.info("%s", line)
     log.info("%s", result.summary())
-    events, event_problems = load_events()
+    events, event_problems, error = load_events_reported(settings.events)
+    if error:
+        log.error("error: %s (no key events drawn)", error)
     for problem in event_problems:
         log.warning("%s", problem)
     return Dataset.from_result(result, events=events)
