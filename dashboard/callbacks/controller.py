@@ -1,13 +1,15 @@
-"""The controller: one callback turns every event into the next ViewState (pure
-``next_state``, tested without a server); the URL, the notice and every control mirror it."""
+"""The view callback: one round trip per event. It turns every event into the next
+ViewState (pure ``next_state``, tested without a server); the URL, the notice and every
+control mirror it; and in the same answer the charts (only what changed), the numbers, the
+chips and the table of the new state (``render``, ``table``)."""
 from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import ALL, Input, Output, State, ctx, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, ctx, html
 
 from .. import aggregate, clicks, ids
+from . import render, table
 from ..charts import BY_GRAPH_ID, CHARTS
 from ..filters import Display, ViewState, parse_date, parse_min_killed
 
@@ -22,8 +24,11 @@ def next_state(trigger: str | dict | None, current: ViewState, ds, *, search: st
         return clicks.state_from_query(search, ds)
     if trigger == ids.RESET:
         return ViewState(display=Display(tab=current.display.tab)), []
-    if isinstance(trigger, dict) and trigger.get("type") == "chip":
-        f = current.filters.without(trigger["dim"], trigger.get("value") or None)
+    if trigger == ids.STATE:  # the stored view itself (tools and tests set it): as it is
+        return current, []
+    if trigger == ids.CHIP_REMOVED:
+        chip = event if isinstance(event, dict) else {}
+        f = current.filters.without(str(chip.get("dim")), chip.get("value") or None)
         return replace(current, filters=f), []
     chart = BY_GRAPH_ID.get(trigger) if isinstance(trigger, str) else None
     if chart is not None and chart.click is not None:
@@ -76,7 +81,28 @@ def _control_props() -> dict:
             "rule": (ids.COMPARE_RULE, "value")}
 
 
-def register(app, ds) -> None:
+def _inputs(props: dict) -> dict:
+    return {
+        "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
+        "chip": Input(ids.CHIP_REMOVED, "data"),
+        "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
+        "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
+        **{key: Input(*where) for key, where in props.items()},
+        "controls": {cid: Input(cid, "value") for cid in ids.FILTER_CONTROLS},
+        "stored": Input(ids.STATE, "data"),
+    }
+
+
+def _event(trigger, events: dict, published_row, chip):
+    """The payload of the event that fired: a chart's click, a table row, a chip."""
+    if trigger == ids.PUBLISHED_GRID:
+        return published_row
+    if trigger == ids.CHIP_REMOVED:
+        return chip
+    return events.get(trigger) if isinstance(trigger, str) else None
+
+
+def register(app, ds, cache=None) -> None:
     props = _control_props()
     outputs = {
         "state": Output(ids.STATE, "data"), "search": Output(ids.URL, "search"),
@@ -85,27 +111,20 @@ def register(app, ds) -> None:
         "controls": {cid: Output(cid, "value") for cid in ids.FILTER_CONTROLS},
         "clicks": {c.graph_id: Output(c.graph_id, "clickData")
                    for c in CLICKABLE if c.event == "clickData"},
-    }
-    inputs = {
-        "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
-        "chips": Input(ids.chip(ALL, ALL), "n_clicks"),
-        "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
-        "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
-        **{key: Input(*where) for key, where in props.items()},
-        "controls": {cid: Input(cid, "value") for cid in ids.FILTER_CONTROLS},
+        **render.outputs(), **table.outputs(),
     }
 
-    @app.callback(output=outputs, inputs=inputs, state={"stored": State(ids.STATE, "data")})
-    def control(search, reset, chips, events, published_row, start, end, min_killed, period,
-                tab, rule, controls, stored):
+    @app.callback(output=outputs, inputs=_inputs(props),
+                  state={"drawn": State(ids.DRAWN, "data")})
+    def view(search, reset, chip, events, published_row, start, end, min_killed, period,
+             tab, rule, controls, stored, drawn):
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
-            raise PreventUpdate  # chips re-rendered, not clicked
-        event = events.get(trigger) if isinstance(trigger, str) else None
-        if trigger == ids.PUBLISHED_GRID:
-            event = published_row
         values = dict(controls, start=start, end=end, min_killed=min_killed, period=period,
                       tab=tab, common_rule=rule)
         new, notices = next_state(trigger, ViewState.from_dict(stored), ds, search=search,
-                                  controls=values, event=event)
-        return mirrored(new.sanitised(ds.reference, clicks.data_values(ds)), notices)
+                                  controls=values,
+                                  event=_event(trigger, events, published_row, chip))
+        if trigger != ids.STATE:  # a stored view is rendered as it is, as it always was
+            new = new.sanitised(ds.reference, clicks.data_values(ds))
+        return {**mirrored(new, notices), **render.rendered(ds, new, cache, drawn),
+                **table.table(ds, new)}

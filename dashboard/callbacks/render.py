@@ -1,14 +1,21 @@
 """Rendering: the active tab's charts, the headline numbers and the chips, all functions of
-the stored ViewState; other tabs' charts draw when opened. Also the charts' SVG buttons."""
+the ViewState; other tabs' charts draw when opened. A chart already drawn is sent only as
+what changed (a ``dash.Patch`` of its traces and layout keys, by the digests the page keeps
+in ``ids.DRAWN``), or not at all. The view callback (``controller``) returns these with the
+new state, in one round trip. Also the charts' SVG buttons and the chips' x (in the browser).
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+
 import dash_bootstrap_components as dbc
-from dash import MATCH, ClientsideFunction, Input, Output, State, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, Patch, State, html, no_update
+from plotly.utils import PlotlyJSONEncoder
 
 from .. import aggregate, export, ids
 from ..charts import CHARTS, on_tab
 from ..filters import ViewState
-from ..layout import graph_config
 from .common import base_url
 
 
@@ -36,19 +43,57 @@ def chips(state: ViewState):
     return out or [html.Span("No filters: all incidents.", className="text-muted small")]
 
 
-def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
-    """Every output of the render callback for one state (aggregations through `cache`)."""
+def _digest(value) -> str:
+    text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def figure_update(fig, drawn: dict | None):
+    """(what to send, its digests): the whole figure when the page holds none, else a Patch
+    of the traces and top-level layout keys that changed, or no_update when none did."""
+    plain = fig.to_plotly_json()
+    layout = plain.get("layout", {})
+    now = {"data": _digest(plain["data"]), **{f"layout.{k}": _digest(v)
+                                              for k, v in layout.items()}}
+    if not drawn:
+        return plain, now
+    if drawn == now:
+        return no_update, now
+    patch = Patch()
+    if drawn.get("data") != now["data"]:
+        patch["data"] = plain["data"]
+    for key, value in layout.items():
+        if drawn.get(f"layout.{key}") != now[f"layout.{key}"]:
+            patch["layout"][key] = value
+    for key in drawn:
+        if key.startswith("layout.") and key not in now:
+            del patch["layout"][key.removeprefix("layout.")]
+    return patch, now
+
+
+def chart_updates(view, shown: set[str], drawn: dict | None) -> tuple[dict, dict]:
+    """({chart: figure, Patch or no_update}, the page's digests after them)."""
+    drawn = dict(drawn or {})
+    out = {}
+    for c in CHARTS:
+        if c.name not in shown:
+            out[c.name] = no_update
+            continue
+        out[c.name], drawn[c.name] = figure_update(
+            c.figure(view, base_url(), frame="screen"), drawn.get(c.name))
+    return out, drawn
+
+
+def rendered(ds, state: ViewState, cache=None, drawn: dict | None = None) -> dict:
+    """Every rendered output for one state (aggregations through `cache`); `drawn`: the
+    digests of the figures the page holds."""
     view = aggregate.View(ds, state, cache)
     shown = {c.name for c in on_tab(state.display.tab)}
-    name = export.slug(state)
     kpis = kpi_texts(aggregate.totals(view))
     districts = ds.reference.districts_of(state.filters.province)
+    figures, digests = chart_updates(view, shown, drawn)
     return {
-        "figures": {c.name: c.figure(view, base_url(), frame="screen") if c.name in shown
-                    else no_update
-                    for c in CHARTS},
-        "configs": {c.name: graph_config(topojson_url, f"{c.name}_{name}")
-                    if c.name in shown else no_update for c in CHARTS},
+        "figures": figures, "drawn": digests, "export_name": export.slug(state),
         "kpis": {k: kpis[k] for k in ids.KPIS},
         "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS[1:]},
         "chips": chips(state),
@@ -59,11 +104,12 @@ def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
     }
 
 
-def register(app, ds, cache=None) -> None:
-    topojson_url = app.get_asset_url("topojson/")
-    outputs = {
+def outputs() -> dict:
+    """The rendered outputs, keyed as ``rendered`` returns them."""
+    return {
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
-        "configs": {c.name: Output(c.graph_id, "config") for c in CHARTS},
+        "drawn": Output(ids.DRAWN, "data"),
+        "export_name": Output(ids.EXPORT_NAME, "children"),
         "kpis": {k: Output(k, "children") for k in ids.KPIS},
         "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS[1:]},
         "chips": Output(ids.CHIPS, "children"),
@@ -71,11 +117,14 @@ def register(app, ds, cache=None) -> None:
         "published": Output(ids.PUBLISHED_GRID, "rowData"),
     }
 
-    @app.callback(output=outputs, inputs={"stored": Input(ids.STATE, "data")})
-    def render(stored):
-        """Every number and the active tab's charts; other tabs draw when opened."""
-        return rendered(ds, ViewState.from_dict(stored), topojson_url, cache)
 
+def register(app) -> None:
+    """The browser's own callbacks: chart heights, panels, SVG downloads, the chips' x."""
+    app.clientside_callback(
+        ClientsideFunction("pmd", "chipRemoved"),
+        Output(ids.CHIP_REMOVED, "data"), Input(ids.chip(ALL, ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
     for chart in CHARTS:  # a tall chart keeps its height and scrolls in its card
         app.clientside_callback(
             ClientsideFunction("pmd", "graphHeight"),

@@ -1,0 +1,53 @@
+"""Only what changed is sent: a chart the page holds gets a Patch of its changed parts."""
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Patch, no_update
+
+from dashboard.callbacks.render import figure_update
+from dashboard.callbacks.table import grid_rows
+
+
+def fig(title="A", y=(1, 2), extra=None):
+    layout = {"title": {"text": title}, "template": {"layout": {"font": {"size": 12}}},
+              **(extra or {})}
+    return go.Figure(data=[{"type": "bar", "y": list(y)}], layout=layout)
+
+
+def operations(patch: Patch) -> list[tuple]:
+    return [(op["operation"], tuple(op["location"])) for op in
+            patch.to_plotly_json()["operations"]]
+
+
+def test_first_draw_sends_the_whole_figure():
+    sent, digests = figure_update(fig(), None)
+    assert sent["data"][0]["y"] == [1, 2] and sent["layout"]["title"]["text"] == "A"
+    assert set(digests) == {"data", "layout.title", "layout.template"}
+
+
+def test_an_unchanged_figure_is_not_sent():
+    _, digests = figure_update(fig(), None)
+    sent, again = figure_update(fig(), digests)
+    assert sent is no_update and again == digests
+
+
+def test_a_change_sends_only_the_changed_parts():
+    _, digests = figure_update(fig(extra={"height": 300}), None)
+    sent, now = figure_update(fig(title="B"), digests)
+    assert isinstance(sent, Patch)
+    ops = operations(sent)
+    assert ("Assign", ("layout", "title")) in ops
+    assert ("Delete", ("layout", "height")) in ops
+    assert not any(loc[:2] == ("layout", "template") or loc == ("data",) for _, loc in ops)
+    sent, _ = figure_update(fig(title="B", y=(3,)), now)
+    assert operations(sent) == [("Assign", ("data",))]
+
+
+def test_table_rows_leave_unknown_counts_out(ds):
+    raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
+    raw = raw.set_index("incident_id")
+    out = grid_rows(ds.incidents)
+    assert len(out) == len(raw)
+    for record in out:
+        for k in ("killed", "injured"):
+            text = raw.at[record["incident_id"], k]
+            assert record.get(k) == (int(text) if text else None), (record["incident_id"], k)
