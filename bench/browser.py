@@ -137,14 +137,15 @@ def first_render(browser, app: App) -> dict:
 
 
 def top_bar(page, gid: str) -> dict:
-    """The centre of the widest bar of the district chart (the top district)."""
+    """The centre of the top bar of the district chart (the district with most attacks; a
+    tall chart scrolls in its card, and its top is what the user sees)."""
     return page.evaluate("""(gid) => {
         let best = null;
         for (const bar of document.querySelectorAll(`#${gid} g.trace.bars .point path`)) {
             const b = bar.getBoundingClientRect();
             if (b.width < 2 || b.height < 2) continue;
-            if (!best || b.width > best.w)
-                best = {w: b.width, x: b.left + Math.min(b.width / 2, 20),
+            if (!best || b.top < best.top)
+                best = {top: b.top, x: b.left + Math.min(b.width / 2, 20),
                         y: (b.top + b.bottom) / 2};
         }
         return best;

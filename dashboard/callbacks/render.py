@@ -92,13 +92,16 @@ def rendered(ds, state: ViewState, cache=None, drawn: dict | None = None) -> dic
     kpis = kpi_texts(aggregate.totals(view))
     districts = ds.reference.districts_of(state.filters.province)
     figures, digests = chart_updates(view, shown, drawn)
+    options = [{"label": d, "value": d}
+               for d in sorted(set(districts) | set(state.filters.district))]
+    digests["districts"] = _digest(options)  # the district list changes with the province
+    same = (drawn or {}).get("districts") == digests["districts"]
     return {
         "figures": figures, "drawn": digests, "export_name": export.slug(state),
         "kpis": {k: kpis[k] for k in ids.KPIS},
         "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS[1:]},
         "chips": chips(state),
-        "districts": [{"label": d, "value": d}
-                      for d in sorted(set(districts) | set(state.filters.district))],
+        "districts": no_update if same else options,
         "published": (aggregate.published_comparison(ds, state.filters).to_dict("records")
                       if "published" in shown else no_update),
     }
