@@ -73,14 +73,16 @@ def figure_update(fig, drawn: dict | None):
 
 def chart_updates(view, shown: set[str], drawn: dict | None) -> tuple[dict, dict]:
     """({chart: figure, Patch or no_update}, the page's digests after them)."""
-    drawn = dict(drawn or {})
+    drawn = dict(drawn) if isinstance(drawn, dict) else {}  # anything else: none drawn
     out = {}
     for c in CHARTS:
         if c.name not in shown:
             out[c.name] = no_update
             continue
+        before = drawn.get(c.name)
         out[c.name], drawn[c.name] = figure_update(
-            c.figure(view, base_url(), frame="screen"), drawn.get(c.name))
+            c.figure(view, base_url(), frame="screen"),
+            before if isinstance(before, dict) else None)
     return out, drawn
 
 
@@ -95,7 +97,7 @@ def rendered(ds, state: ViewState, cache=None, drawn: dict | None = None) -> dic
     options = [{"label": d, "value": d}
                for d in sorted(set(districts) | set(state.filters.district))]
     digests["districts"] = _digest(options)  # the district list changes with the province
-    same = (drawn or {}).get("districts") == digests["districts"]
+    same = isinstance(drawn, dict) and drawn.get("districts") == digests["districts"]
     return {
         "figures": figures, "drawn": digests, "export_name": export.slug(state),
         "kpis": {k: kpis[k] for k in ids.KPIS},

@@ -51,3 +51,12 @@ def test_table_rows_leave_unknown_counts_out(ds):
         for k in ("killed", "injured"):
             text = raw.at[record["incident_id"], k]
             assert record.get(k) == (int(text) if text else None), (record["incident_id"], k)
+
+
+def test_junk_digests_from_a_client_mean_nothing_drawn(ds):
+    from dashboard.aggregate import View
+    from dashboard.callbacks.render import chart_updates
+    from dashboard.filters import ViewState
+    for junk in (["x"], "x", 3, {"district": [1]}, {"district": "x"}):
+        figures, digests = chart_updates(View(ds, ViewState()), {"district"}, junk)
+        assert isinstance(figures["district"], dict) and "data" in digests["district"]
