@@ -126,5 +126,5 @@ def register(app, ds, cache=None) -> None:
                                   event=_event(trigger, events, published_row, chip))
         if trigger != ids.STATE:  # a stored view is rendered as it is, as it always was
             new = new.sanitised(ds.reference, clicks.data_values(ds))
-        return {**mirrored(new, notices), **render.rendered(ds, new, cache, drawn),
-                **table.table(ds, new)}
+        view = aggregate.View(ds, new, cache)  # one view, its masks shared by all outputs
+        return {**mirrored(new, notices), **render.rendered(view, drawn), **table.table(view)}

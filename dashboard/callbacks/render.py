@@ -86,10 +86,10 @@ def chart_updates(view, shown: set[str], drawn: dict | None) -> tuple[dict, dict
     return out, drawn
 
 
-def rendered(ds, state: ViewState, cache=None, drawn: dict | None = None) -> dict:
-    """Every rendered output for one state (aggregations through `cache`); `drawn`: the
-    digests of the figures the page holds."""
-    view = aggregate.View(ds, state, cache)
+def rendered(view: aggregate.View, drawn: dict | None = None) -> dict:
+    """Every rendered output for a view (data + state; aggregations through its cache);
+    `drawn`: the digests of the figures the page holds."""
+    ds, state = view.ds, view.state
     shown = {c.name for c in on_tab(state.display.tab)}
     kpis = kpi_texts(aggregate.totals(view))
     districts = ds.reference.districts_of(state.filters.province)

@@ -3,11 +3,11 @@ The view callback (``controller``) sends them with the new state; rows are lean 
 count is left out, which the grid shows as 'unknown')."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from dash import Output
 
 from .. import aggregate, ids
-from ..filters import ViewState
 from ..layout import GRID_LIMIT, source_cell_markdown
 
 TEXT = ("district", "group", "attribution", "target_type", "attack_type")
@@ -42,7 +42,22 @@ def outputs() -> dict:
     return {"rows": Output(ids.GRID, "rowData"), "note": Output(ids.GRID_NOTE, "children")}
 
 
-def table(ds, state: ViewState) -> dict:
-    """The table's outputs for one state, keyed as ``outputs``."""
-    rows = aggregate.incident_rows(aggregate.View(ds, state))
-    return {"rows": grid_rows(rows.head(GRID_LIMIT)), "note": grid_note(len(rows))}
+def newest(view: aggregate.View, limit: int = GRID_LIMIT):
+    """(the view's `limit` newest rows as ``aggregate.incident_rows`` orders them, how many
+    the view holds). Incidents kept in date order (as loaded) need only the rows from the
+    `limit`-th newest date on sorted, not the whole view."""
+    ds, keep = view.ds, view.mask()
+    positions = np.flatnonzero(keep)
+    if not ds.dates_ascending or len(positions) <= limit:
+        return aggregate.incident_rows(view).head(limit), len(positions)
+    dates = ds.arrays["date"][positions]
+    positions = positions[np.searchsorted(dates, dates[-limit], side="left"):]
+    rows = ds.incidents.iloc[positions].sort_values(["date", "incident_id"],
+                                                     ascending=[False, True], kind="stable")
+    return rows.head(limit), int(keep.sum())
+
+
+def table(view: aggregate.View) -> dict:
+    """The table's outputs for a view, keyed as ``outputs``."""
+    rows, total = newest(view)
+    return {"rows": grid_rows(rows), "note": grid_note(total)}

@@ -60,3 +60,23 @@ def test_junk_digests_from_a_client_mean_nothing_drawn(ds):
     for junk in (["x"], "x", 3, {"district": [1]}, {"district": "x"}):
         figures, digests = chart_updates(View(ds, ViewState()), {"district"}, junk)
         assert isinstance(figures["district"], dict) and "data" in digests["district"]
+
+
+def test_table_newest_rows_match_a_full_sort(ds):
+    from dashboard.aggregate import View, incident_rows
+    from dashboard.callbacks.table import newest
+    from dashboard.data.dataset import Dataset
+    from dashboard.filters import Filters, ViewState
+    shuffled = Dataset(ds.incidents.sample(frac=1, random_state=3).reset_index(drop=True),
+                       None, ds.reference)
+    from dashboard.data.dataset import district_links
+    shuffled.links = district_links(shuffled.incidents)
+    assert ds.dates_ascending and not shuffled.dates_ascending
+    for data in (ds, shuffled):
+        for f in (Filters(), Filters(province=("Balochistan",)), Filters(group=("BLA",))):
+            view = View(data, ViewState(f))
+            for limit in (1, 7, 30, 500):
+                rows, total = newest(view, limit)
+                full = incident_rows(view)
+                assert total == len(full)
+                assert rows["incident_id"].tolist() == full["incident_id"].head(limit).tolist()
