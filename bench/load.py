@@ -57,8 +57,7 @@ STORE = f"{ids.STATE}.data"
 VIEW = STORE  # the view callback: one request per view change (state, charts, table)
 MAX_VIEWS_PER_USER = 100_000  # a hard cap besides the deadline
 REQUEST_TIMEOUT = 60  # seconds; a slower answer counts as an error
-TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST controller",
-         "POST render", "POST table")
+TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST view")
 UPDATE = "page update"  # one view change as the user sees it: the view callback
 PACK = "pack (click to ZIP)"
 PACK_OUT = f"{ids.EXPORT_DOWNLOAD}.data"
