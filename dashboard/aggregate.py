@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -483,3 +484,109 @@ def human_targets(v: View) -> pd.DataFrame:
                          index=pd.Index(categories.astype(object), name="target_type"))
     table = table[table.index.isin(v.ds.reference.human_targets) & (table["attacks"] > 0)]
     return table.sort_values(["attacks", "killed"], ascending=False, kind="stable")
+
+
+# ---------------------------------------------------------------------- what changed
+DEFAULT_SPAN_MONTHS = 12  # with no date filter: the 12 months up to the data's newest date
+
+
+@dataclass(frozen=True)
+class Periods:
+    """"What changed": the period in view and the one it is set against (inclusive dates)."""
+
+    current: tuple[date, date]
+    baseline: tuple[date, date]
+    words: str  # "the previous 12 months", or the picked baseline's dates
+
+
+def _whole_months(lo: date, hi: date) -> int:
+    """How many calendar months [lo, hi] spans exactly (lo + n months = the day after hi), or
+    0 when it is not a whole number of months."""
+    after = hi + timedelta(days=1)
+    n = (after.year - lo.year) * 12 + after.month - lo.month
+    return n if n >= 1 and (pd.Timestamp(lo) + pd.DateOffset(months=n)).date() == after else 0
+
+
+def change_periods(v: View) -> Periods | None:
+    """The date filter (an open end: the data's newest date, or 12 months before the end)
+    against the baseline picked, else the previous period of the same length: as many whole
+    months when the period is whole months, else as many days. None for empty data."""
+    f, d = v.filters, v.display
+    hi = f.date_to or v.ds.as_of
+    if hi is None:
+        return None
+    lo = f.date_from or (pd.Timestamp(hi) + timedelta(days=1)
+                         - pd.DateOffset(months=DEFAULT_SPAN_MONTHS)).date()
+    if d.baseline():
+        base = d.baseline()
+        return Periods((lo, hi), base, f"{base[0]:%d %b %Y} to {base[1]:%d %b %Y}")
+    months = _whole_months(lo, hi)
+    if months:
+        start = (pd.Timestamp(lo) - pd.DateOffset(months=months)).date()
+        words = f"the previous {months} month" + ("s" if months > 1 else "")
+    else:
+        days = (hi - lo).days + 1
+        start = lo - timedelta(days=days)
+        words = f"the previous {days} day" + ("s" if days > 1 else "")
+    return Periods((lo, hi), (start, lo - timedelta(days=1)), words)
+
+
+def _in_period(v: View, period: tuple[date, date]) -> View:
+    """The view's filters with the date range set to `period`."""
+    f = replace(v.filters, date_from=period[0], date_to=period[1])
+    return View(v.ds, replace(v.state, filters=f), v.cache)
+
+
+def change_totals(v: View) -> tuple[Totals, Totals, Periods] | None:
+    """The headline numbers of the period in view and of its baseline, every filter applied."""
+    p = change_periods(v)
+    if p is None:
+        return None
+    return totals(_in_period(v, p.current)), totals(_in_period(v, p.baseline)), p
+
+
+def _district_counts(v: View) -> tuple[np.ndarray, np.ndarray]:
+    """Attacks and known killed per linked district (category order), ignoring the district
+    filter; an incident counts in each district it names."""
+    a = v.ds.arrays
+    rows = a["link_row"]
+    hit = v.mask(("district",))[rows]
+    n = len(v.ds.links["district"].cat.categories)
+    codes = a["link_district"][hit]
+    return (np.bincount(codes, minlength=n),
+            np.bincount(codes, weights=a["killed_known"][rows[hit]], minlength=n).astype(int))
+
+
+def change_by_district(v: View) -> pd.DataFrame:
+    """Per district with attacks in either period: attacks and known killed in the period
+    (attacks, killed) and the baseline (attacks_base, killed_base), their changes
+    (d_attacks, d_killed), the change in percent of the baseline's attacks (pct; infinite
+    from none) and `flagged`: a change of at least flag_pct percent and flag_min attacks,
+    either way. Most risen first (attacks, then killed), then by name."""
+    return v.memo("change_by_district", lambda: _change_by_district(v))
+
+
+def _change_by_district(v: View) -> pd.DataFrame:
+    p = change_periods(v)
+    columns = ["district", "attacks", "attacks_base", "killed", "killed_base", "d_attacks",
+               "d_killed", "pct", "flagged"]
+    if p is None:
+        return pd.DataFrame(columns=columns)
+    (now, killed), (base, killed_base) = (_district_counts(_in_period(v, p.current)),
+                                          _district_counts(_in_period(v, p.baseline)))
+    table = pd.DataFrame({
+        "district": v.ds.links["district"].cat.categories.to_numpy(dtype=object),
+        "attacks": now, "attacks_base": base, "killed": killed, "killed_base": killed_base})
+    table = table[(table["attacks"] > 0) | (table["attacks_base"] > 0)].copy()
+    table["d_attacks"] = table["attacks"] - table["attacks_base"]
+    table["d_killed"] = table["killed"] - table["killed_base"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(table["attacks_base"] > 0,
+                       100.0 * table["d_attacks"] / table["attacks_base"], np.inf)
+    table["pct"] = pct
+    d = v.display
+    table["flagged"] = ((table["d_attacks"].abs() >= d.flag_min)
+                        & (np.abs(pct) >= d.flag_pct))
+    order = np.lexsort((table["district"].to_numpy(), -table["d_killed"].to_numpy(),
+                        -table["d_attacks"].to_numpy()))
+    return table.iloc[order][columns].reset_index(drop=True)

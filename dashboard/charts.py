@@ -14,7 +14,8 @@ from . import clicks, figures
 from .aggregate import View
 
 TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
-              "published": "Published figures", "targets": "Target trends"}
+              "published": "Published figures", "targets": "Target trends",
+              "change": "What changed"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ CHARTS = (
           clicks.Toggle("target_type")),
     Chart("human_targets", "targets", figures.human_targets_figure, "09_human_targets",
           clicks.Toggle("target_type")),
+    Chart("change", "change", figures.change_figure, "11_change", clicks.Toggle("district")),
 )
 BY_NAME = {c.name: c for c in CHARTS}
 BY_GRAPH_ID = {c.graph_id: c for c in CHARTS}

@@ -16,6 +16,10 @@ CHIPS = "chips"
 RESET = "reset"
 TABS = "view-tabs"
 COMPARE_RULE = "compare-rule"
+FILTER_EVENTS = "filter-events"  # the key events' switch
+CHANGE_BASELINE = "change-baseline"  # "What changed": the baseline's date range
+CHANGE_PCT = "change-flag-pct"  # and its two flag thresholds
+CHANGE_MIN = "change-flag-min"
 
 FILTER_DATE = "filter-date"
 FILTER_MIN_KILLED = "filter-min-killed"
@@ -61,6 +65,37 @@ def chip(dim: str, value: str) -> dict:
 def card(chart: str) -> str:
     """A chart's card in the grid (the box a screenshot of the chart takes)."""
     return "card-" + chart.replace("_", "-")
+
+
+def chart_title(chart: str) -> str:
+    """A chart card's accessible name (the chart's title, kept up to date)."""
+    return "title-" + chart.replace("_", "-")
+
+
+def chart_summary(chart: str) -> str:
+    """A chart's text summary: what it shows and its top values."""
+    return "summary-" + chart.replace("_", "-")
+
+
+def chart_table(chart: str) -> dict:
+    """The chart's numbers as an HTML table (shown by its Table toggle)."""
+    return {"type": "chart-table", "chart": chart}
+
+
+def chart_box(chart: str) -> dict:
+    """The box the chart's graph is drawn in (hidden while its table shows)."""
+    return {"type": "chart-box", "chart": chart}
+
+
+def table_toggle(chart: str) -> dict:
+    """A chart's 'Table' toggle button."""
+    return {"type": "table-toggle", "chart": chart}
+
+
+def chart_row(chart: str, event: str) -> dict:
+    """A row's button in a chart's table: Enter (or a click) applies the filter a click on
+    its bar applies; `event` is that click, as JSON."""
+    return {"type": "chart-row", "chart": chart, "event": event}
 
 
 def svg_button(chart: str) -> dict:

@@ -21,4 +21,14 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1;
   echo "Installing Debian libreoffice-impress and poppler-utils for the pack's PDF test..."
   install --no-install-recommends libreoffice-impress poppler-utils
 fi
+# axe-core (pinned in tests/a11y/package-lock.json) for the browser tests' accessibility
+# checks: test-only, in tests/a11y/node_modules, never served to users
+if [ ! -f tests/a11y/node_modules/axe-core/axe.min.js ]; then
+  echo "Fetching axe-core for the accessibility tests..."
+  # npm trusts only the CAs bundled with Node; trust the system's too, as pip and curl do
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
+  npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+fi
 exec .venv/bin/python -m pytest -q "$@"

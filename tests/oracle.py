@@ -8,11 +8,14 @@ functions.
 A view is a plain dict parsed from a permalink query string (`parse`), with the URL's keys:
 `from`, `to` (ISO date strings, inclusive), `province`, `district`, `group`, `attribution`,
 `target`, `attack` (lists of canonical values), `min_killed` (int or None), `period`, `view`,
-`rule` (bool). Readable over clever: 126 rows need no speed.
+`rule` and `events` (bool), `base_from`, `base_to` (ISO dates or None), `flag_pct`, `flag_min`
+(int). Readable over clever: 126 rows need no speed.
 """
 from __future__ import annotations
 
+import calendar
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -50,6 +53,7 @@ GAZETTEER = {r["district"]: r for r in _rows("districts.csv")}
 PROVINCES = {r["province"]: r for r in _rows("provinces.csv")}
 VOCAB = _rows("vocabularies.csv")
 PUBLISHED = _rows("published_figures.csv")
+EVENTS = _rows("events.csv")
 FAMILY = {r["value"]: r["family"] for r in VOCAB if r["field"] == "group"}
 HUMAN_TARGETS = {r["value"] for r in VOCAB if r["field"] == "target_type"
                  and r["human_target"] == "yes"}
@@ -127,7 +131,8 @@ LOOKUP = {
 # ---------------------------------------------------------------------- permalinks
 def empty_view() -> dict:
     return {"from": None, "to": None, **{k: [] for k in MULTI_KEYS}, "min_killed": None,
-            "precise": False, "period": "year", "view": "overview", "rule": True}
+            "precise": False, "period": "year", "view": "overview", "rule": True, "events": True,
+            "base_from": None, "base_to": None, "flag_pct": 25, "flag_min": 3}
 
 
 def parse(query: str) -> dict:
@@ -138,7 +143,7 @@ def parse(query: str) -> dict:
         if key in seen:
             continue
         seen.add(key)
-        if key in ("from", "to") and len(value) == 10:
+        if key in ("from", "to", "base_from", "base_to") and len(value) == 10:
             view[key] = value
         elif key in MULTI_KEYS:
             for part in _split(value, ","):
@@ -149,14 +154,19 @@ def parse(query: str) -> dict:
             view["min_killed"] = int(value) or None
         elif key == "period" and value in ("year", "month"):
             view["period"] = value
-        elif key == "view" and value in ("overview", "compare", "published", "targets"):
+        elif key == "view" and value in ("overview", "compare", "published", "targets",
+                                         "change"):
             view["view"] = value
-        elif key == "rule" and value in ("on", "off"):
-            view["rule"] = value == "on"
-        elif key == "precise" and value in ("on", "off"):
-            view["precise"] = value == "on"
+        elif key in ("rule", "events", "precise") and value in ("on", "off"):
+            view[key] = value == "on"
+        elif key == "flag_pct" and value.isdigit() and 1 <= int(value) <= 1000:
+            view[key] = int(value)
+        elif key == "flag_min" and value.isdigit() and 1 <= int(value) <= 10000:
+            view[key] = int(value)
     if view["from"] and view["to"] and view["from"] > view["to"]:
         view["from"] = view["to"] = None
+    if not (view["base_from"] and view["base_to"] and view["base_from"] <= view["base_to"]):
+        view["base_from"] = view["base_to"] = None
     return view
 
 
@@ -573,3 +583,105 @@ def inclusion_rules(view: dict) -> dict[str, str]:
     """data/collections.csv: the inclusion rule of each collection in view."""
     rules = {r["collection"]: r["inclusion_rule"] for r in _rows("collections.csv")}
     return {c: rules[c] for c in collections(view)}
+
+
+# ---------------------------------------------------------------------- key events
+def events_between(view: dict, first: str, end: str) -> list[dict]:
+    """README: the key events inside a chart's range (first day inclusive, end exclusive),
+    oldest first, unless events=off."""
+    if not view["events"]:
+        return []
+    return sorted((e for e in EVENTS if first <= e["date"] < end),
+                  key=lambda e: (e["date"], e["title"]))
+
+
+def timeline_events(view: dict) -> list[dict]:
+    """The timeline's range: its first period to the end of its last."""
+    slots = periods(view)
+    if not slots:
+        return []
+    last = date.fromisoformat(slots[-1])
+    end = date(last.year + 1, 1, 1) if view["period"] == "year" else \
+        date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return events_between(view, slots[0], end.isoformat())
+
+
+def compare_years_events(view: dict) -> list[dict]:
+    """The comparison by year's range: its first year to the end of its last."""
+    years = compare_years(view)["year"]
+    if not len(years):
+        return []
+    return events_between(view, f"{years.min()}-01-01", f"{years.max() + 1}-01-01")
+
+
+# ---------------------------------------------------------------------- what changed
+def add_months(day: date, n: int) -> date:
+    """The same day n months later (earlier for n < 0), clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def change_periods(view: dict) -> dict | None:
+    """README "What changed": the date filter's period (no end: the data's newest date; no
+    start: 12 months before the end) against the baseline picked, else the previous period of
+    the same length, in whole months when the period is whole months, else in days."""
+    hi = date.fromisoformat(view["to"] or AS_OF)
+    lo = date.fromisoformat(view["from"]) if view["from"] else \
+        add_months(hi + timedelta(days=1), -12)
+    if view["base_from"]:
+        b0, b1 = date.fromisoformat(view["base_from"]), date.fromisoformat(view["base_to"])
+        return dict(current=(lo, hi), baseline=(b0, b1),
+                    words=f"{b0:%d %b %Y} to {b1:%d %b %Y}")
+    months = next((n for n in range(1, 2400) if add_months(lo, n) == hi + timedelta(days=1)),
+                  0)
+    if months:
+        start, words = add_months(lo, -months), f"the previous {months} month"
+        plural = months > 1
+    else:
+        days = (hi - lo).days + 1
+        start, words, plural = lo - timedelta(days=days), f"the previous {days} day", days > 1
+    return dict(current=(lo, hi), baseline=(start, lo - timedelta(days=1)),
+                words=words + ("s" if plural else ""))
+
+
+def _period_view(view: dict, period: tuple[date, date]) -> dict:
+    return dict(view, **{"from": period[0].isoformat(), "to": period[1].isoformat()})
+
+
+def change_kpis(view: dict) -> tuple[dict, dict, dict]:
+    """The headline numbers of the period and of its baseline, every filter applied."""
+    p = change_periods(view)
+    return kpis(_period_view(view, p["current"])), kpis(_period_view(view, p["baseline"])), p
+
+
+def _per_district(view: dict) -> dict[str, list[int]]:
+    """{district: [attacks, known killed]}, each incident in each district it names,
+    ignoring the district filter."""
+    out: dict[str, list[int]] = {}
+    sel = select(view, ignore=("district",))
+    for parts, killed in zip(sel["districts"], sel["killed"]):
+        for d in parts:
+            row = out.setdefault(d, [0, 0])
+            row[0] += 1
+            row[1] += 0 if killed != killed else int(killed)
+    return out
+
+
+def change_by_district(view: dict) -> list[dict]:
+    """Per district with attacks in either period: both periods' attacks and killed, the
+    changes, the percentage of the baseline's attacks (inf from none) and the flag (a change
+    of at least flag_pct % and flag_min attacks, up or down); most risen first (attacks,
+    then killed), then by name."""
+    p = change_periods(view)
+    now = _per_district(_period_view(view, p["current"]))
+    base = _per_district(_period_view(view, p["baseline"]))
+    out = []
+    for d in set(now) | set(base):
+        a, k = now.get(d, [0, 0])
+        a0, k0 = base.get(d, [0, 0])
+        pct = 100.0 * (a - a0) / a0 if a0 else float("inf")
+        out.append(dict(district=d, attacks=a, attacks_base=a0, killed=k, killed_base=k0,
+                        d_attacks=a - a0, d_killed=k - k0, pct=pct,
+                        flagged=abs(a - a0) >= view["flag_min"] and abs(pct) >= view["flag_pct"]))
+    return sorted(out, key=lambda r: (-r["d_attacks"], -r["d_killed"], r["district"]))

@@ -2,7 +2,7 @@
 (outlet, date, title where known) with the decoded URL as a link."""
 from __future__ import annotations
 
-from dash import Input, Output, html, no_update
+from dash import Input, Output, ctx, html, no_update
 
 from ..data.schema import bounds
 from .. import ids
@@ -51,14 +51,17 @@ def register(app, ds) -> None:
     @app.callback(
         output={"open": Output(ids.MODAL, "is_open"), "title": Output(ids.MODAL_TITLE, "children"),
                 "body": Output(ids.MODAL_BODY, "children")},
-        inputs={"cell": Input(ids.GRID, "cellClicked")},
+        inputs={"cell": Input(ids.GRID, "cellClicked"),
+                "selected": Input(ids.GRID, "selectedRows")},  # Space on a row, by keyboard
         prevent_initial_call=True,
     )
-    def details(cell):
+    def details(cell, selected):
         nothing = {"open": no_update, "title": no_update, "body": no_update}
-        if not cell or not cell.get("rowId"):
+        chosen = (cell or {}).get("rowId") if ctx.triggered_id and "cellClicked" in \
+            ctx.triggered[0]["prop_id"] else (selected or [{}])[0].get("incident_id")
+        if not chosen:
             return nothing
-        row = ds.incidents[ds.incidents["incident_id"] == cell["rowId"]]
+        row = ds.incidents[ds.incidents["incident_id"] == chosen]
         if row.empty:
             return nothing
-        return {"open": True, "title": cell["rowId"], "body": incident_detail(row.iloc[0])}
+        return {"open": True, "title": chosen, "body": incident_detail(row.iloc[0])}

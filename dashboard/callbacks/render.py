@@ -7,6 +7,7 @@ from dash import MATCH, ClientsideFunction, Input, Output, State, html, no_updat
 
 from .. import aggregate, export, ids
 from ..charts import CHARTS, on_tab
+from ..figures import change_sentence, signed
 from ..filters import ViewState
 from ..layout import graph_config
 from .common import base_url
@@ -21,12 +22,25 @@ def kpi_texts(t: aggregate.Totals) -> dict[str, str]:
         return "; ".join(p for p in parts if p) or "known figures"
 
     return {
-        "kpi-attacks": f"{t.attacks:,}", "kpi-killed": f"{t.killed:,}",
+        "kpi-attacks": f"{t.attacks:,}", "kpi-killed": f"{t.killed:,}", "kpi-attacks-note": "",
         "kpi-injured": f"{t.injured:,}", "kpi-unknown": f"{t.unknown_any:,}",
         "kpi-killed-note": note("killed", t.unknown_killed),
         "kpi-injured-note": note("injured", t.unknown_injured),
         "kpi-unknown-note": "rows with killed or injured unknown",
     }
+
+
+def change_kpi_texts(change) -> dict[str, str]:
+    """What changed's headline numbers: each change, the sentence, and from what to what."""
+    if change is None:
+        return {k: "–" for k in ids.KPIS} | {ids.kpi_note(k): "" for k in ids.KPIS}
+    now, base, periods = change
+    out = {}
+    for kid, field in zip(ids.KPIS, ("attacks", "killed", "injured", "unknown_any")):
+        out[kid] = signed(getattr(now, field) - getattr(base, field))
+        out[ids.kpi_note(kid)] = f"{getattr(base, field):,} → {getattr(now, field):,}"
+    out["kpi-attacks-note"] = f"{change_sentence(now, base, periods)} ({out['kpi-attacks-note']})"
+    return out
 
 
 def chips(state: ViewState):
@@ -45,7 +59,8 @@ def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
     view = aggregate.View(ds, state, cache)
     shown = {c.name for c in on_tab(state.display.tab)}
     name = export.slug(state)
-    kpis = kpi_texts(aggregate.totals(view))
+    kpis = (change_kpi_texts(aggregate.change_totals(view)) if state.display.tab == "change"
+            else kpi_texts(aggregate.totals(view)))
     districts = ds.reference.districts_of(state.filters.province)
     return {
         "figures": {c.name: c.figure(view, base_url(), frame="screen") if c.name in shown
@@ -54,7 +69,7 @@ def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
         "configs": {c.name: graph_config(topojson_url, f"{c.name}_{name}")
                     if c.name in shown else no_update for c in CHARTS},
         "kpis": {k: kpis[k] for k in ids.KPIS},
-        "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS[1:]},
+        "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS},
         "chips": chips(state),
         "districts": [{"label": d, "value": d}
                       for d in sorted(set(districts) | set(state.filters.district))],
@@ -69,7 +84,7 @@ def register(app, ds, cache=None) -> None:
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
         "configs": {c.name: Output(c.graph_id, "config") for c in CHARTS},
         "kpis": {k: Output(k, "children") for k in ids.KPIS},
-        "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS[1:]},
+        "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS},
         "chips": Output(ids.CHIPS, "children"),
         "districts": Output(ids.FILTER_DISTRICT, "options"),
         "published": Output(ids.PUBLISHED_GRID, "rowData"),

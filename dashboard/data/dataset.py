@@ -2,7 +2,7 @@
 every view filters and counts on (computed once)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -10,21 +10,27 @@ import numpy as np
 import pandas as pd
 
 from ..reference import Reference, load_reference
+from .events import shipped_events
 from .schema import BOUNDS, DISTRICT_SEP, LoadResult
 
 
 @dataclass
 class Dataset:
-    """Validated incidents plus the (incident, district) links used for district views."""
+    """Validated incidents plus the (incident, district) links used for district views, and
+    the key events."""
 
     incidents: pd.DataFrame
     links: pd.DataFrame
     reference: Reference
+    # key events drawn on the charts (data/events.csv unless given)
+    events: pd.DataFrame = field(default_factory=shipped_events)
 
     @classmethod
-    def from_result(cls, result: LoadResult, ref: Reference | None = None) -> "Dataset":
+    def from_result(cls, result: LoadResult, ref: Reference | None = None,
+                    events: pd.DataFrame | None = None) -> "Dataset":
         return cls(result.incidents, district_links(result.incidents),
-                   ref or result.reference or load_reference())
+                   ref or result.reference or load_reference(),
+                   shipped_events() if events is None else events)
 
     # Numpy views of the columns, computed once: every update filters and counts on these.
     @cached_property

@@ -371,7 +371,7 @@ def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
         assert names[:4] == ["01_district.png", "02_target.png", "03_timeline.png",
                              "04_map.png"]
         assert names[-3:] == ["briefing.pptx", "incidents.csv", "sources.md"]
-        assert len(names) == 13
+        assert len(names) == 14
         rows = zf.read(next(n for n in zf.namelist() if n.endswith("incidents.csv")))
     ids = {line.split(",", 1)[0] for line in rows.decode().strip().splitlines()[1:]}
     assert ids == set(view["incident_id"])

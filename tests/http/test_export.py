@@ -18,7 +18,8 @@ from dashboard.filters import Filters, ViewState
 QUERY = "group=IS-K&district=Mastung"
 PNGS = ["01_district.png", "02_target.png", "03_timeline.png", "04_map.png",
         "05_compare_districts.png", "06_compare_years.png", "07_published.png",
-        "08_target_share.png", "09_human_targets.png", "10_compare_footprint.png"]
+        "08_target_share.png", "09_human_targets.png", "10_compare_footprint.png",
+        "11_change.png"]
 VIEW = ViewState(Filters(group=("IS-K",), district=("Mastung",)))
 
 

@@ -33,6 +33,12 @@ GROUP_COLOURS = {
     "Other": "#999999",
     "Unknown": "#666666",
 }
+# Fills under 3:1 on white (WCAG non-text contrast) keep their hue and get an outline of it,
+# darkened to 4.5:1 (issue 18), width 1.2; a selection's black outline stays on top.
+EDGES = {"#E69F00": "#9E6D00", "#56B4E9": "#3C7DA3", "#F0E442": "#7F7822",
+         "#999999": "#757575", "#BBBBBB": "#757575", "#DDDDDD": "#757575",
+         "#A3A3A3": "#767676", "#BDBDBD": "#757575", "#B0B0B0": "#757575"}
+EDGE_WIDTH = 1.2
 FAMILY_COLOURS = {"Islamic State": "#D55E00", "Baloch separatist": "#0072B2"}
 KILLED_COLOUR, INJURED_COLOUR = "#D55E00", "#E69F00"
 PUBLISHED_COLOUR, DATASET_COLOUR = "#999999", "#0072B2"
@@ -114,12 +120,18 @@ def check_stacked(fig, table, selected: list[str], outline: bool):
             chosen = [c in selected for c in rows]
             assert as_list(t.marker.opacity, len(rows)) == [1.0 if c else DIMMED
                                                             for c in chosen]
+            edge = EDGES.get(t.marker.color)
             if outline:
-                assert as_list(t.marker.line.width, len(rows)) == [2 if c else 0
-                                                                   for c in chosen]
-                assert t.marker.line.color == HIGHLIGHT
+                assert as_list(t.marker.line.width, len(rows)) == [
+                    2 if c else EDGE_WIDTH if edge else 0 for c in chosen]
+                assert as_list(t.marker.line.color, len(rows)) == [
+                    HIGHLIGHT if c or not edge else edge for c in chosen]
         else:
             assert t.marker.opacity is None
+        if not (selected and outline):
+            edge = EDGES.get(t.marker.color)
+            assert (t.marker.line.color, t.marker.line.width) == (
+                (edge, EDGE_WIDTH) if edge else (None, None))
     assert says_no_match(fig) == (not table.to_numpy().any())
 
 
@@ -149,13 +161,27 @@ def check_timeline(fig, view):
         assert trace.hovertemplate == (
             f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
             f" (%{{customdata[1]}} with {column} unknown)%{{customdata[2]}}<extra></extra>")
-    shapes = fig.layout.shapes
+    shapes = [s for s in fig.layout.shapes if s.type == "rect"]
     if (view["from"] or view["to"]) and len(table):
         assert (shapes[0].x0, shapes[0].x1) == (view["from"] or table["period"].iat[0],
                                                 view["to"] or table["period"].iat[-1])
     else:
         assert not shapes
+    check_events(fig, oracle.timeline_events(view), lambda day: day)
     assert says_no_match(fig) == table.empty
+
+
+def check_events(fig, events: list[dict], x_of):
+    """Key events: one labelled line each (the title as its text; the date, detail and
+    every source on hover), oldest first; nothing else drawn as an event."""
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("event")]
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [a.text for a in labels] == [e["title"] for e in events]
+    assert [s.x0 for s in lines] == [a.x for a in labels] == [x_of(e["date"]) for e in events]
+    for a, e in zip(labels, events):
+        hover = a.hovertext.replace("<br>", " ")
+        assert " ".join(e["detail"].split()) in " ".join(hover.split())
+        assert all(u.strip() in a.hovertext.split("<br>") for u in e["source_urls"].split("|"))
 
 
 ATTRIBUTION = ("Administrative boundaries: OCHA COD-AB Pakistan, WFP layer of 2022-09-09 "
@@ -248,6 +274,7 @@ def check_compare_years(fig, view):
     where = ", ".join(view["district"] or view["province"]) or "Pakistan"
     assert fig.layout.title.text == \
         f"<b>Islamic State and Baloch separatist attacks and killed per year, {where}</b>"
+    check_events(fig, oracle.compare_years_events(view), year_position)
     assert says_no_match(fig) == table.empty
 
 
@@ -304,6 +331,13 @@ def check_human_targets(fig, view):
     else:
         assert t.marker.opacity is None
     assert says_no_match(fig) == (not ranking)
+
+
+def year_position(day: str) -> float:
+    """A date on the year axis (each year's bars centred on the year): its place in it."""
+    d = oracle.date.fromisoformat(day)
+    days = 366 if oracle.calendar.isleap(d.year) else 365
+    return d.year - 0.5 + (d.timetuple().tm_yday - 0.5) / days
 
 
 CHECKS = {  # chart -> (check, what its title says, or None for a custom heading)
