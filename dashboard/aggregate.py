@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from . import geo
+from .data.schema import RANGES
 from .filters import COMMON_RULE_KILLED, MULTI, Filters, ViewState
 
 
@@ -40,6 +42,8 @@ def mask(ds, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
             keep &= ds.isin(column, values)
     if filters.min_killed and "min_killed" not in ignore:
         keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
+    if filters.precise and "precise" not in ignore:
+        keep &= arrays["precise"]
     return keep
 
 
@@ -81,6 +85,12 @@ class Totals:
     unknown_killed: int
     unknown_injured: int
     unknown_any: int  # incidents with killed or injured unknown
+    # the sources' range of the known figures: the sum of each row's low and high bound
+    killed_low: int = 0
+    killed_high: int = 0
+    injured_low: int = 0
+    injured_high: int = 0
+    province_level: int = 0  # incidents placed at province level only
 
 
 @shared
@@ -94,7 +104,15 @@ def totals(v: View) -> Totals:
         unknown_killed=int(unknown_k.sum()),
         unknown_injured=int(unknown_i.sum()),
         unknown_any=int(np.count_nonzero(unknown_k + unknown_i)),
+        **{b: int(a[b][keep].sum()) for b in RANGES},
+        province_level=int(a["province_level"][keep].sum()),
     )
+
+
+def range_words(t: Totals, count: str) -> str | None:
+    """'sources range 420 to 460' when the view's sources give a range for `count`."""
+    best, low, high = (getattr(t, f"{count}{s}") for s in ("", "_low", "_high"))
+    return None if low == best == high else f"sources range {low:,} to {high:,}"
 
 
 @shared
@@ -155,8 +173,9 @@ def _most_first(table: pd.DataFrame, keep_zero: bool) -> pd.DataFrame:
 def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
-    Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured.
-    Periods with no attack inside the data's span are listed as zero.
+    Columns: period (first day), attacks, killed, injured, unknown_killed, unknown_injured,
+    and the sources' range (killed_low, killed_high, injured_low, injured_high). Periods
+    with no attack inside the data's span are listed as zero.
     """
     keep = v.mask(("date",))
     a = v.ds.arrays
@@ -165,7 +184,7 @@ def over_time(v: View) -> pd.DataFrame:
     unit = "Y" if yearly else "M"
     if not len(index):
         return pd.DataFrame(columns=["period", "attacks", "killed", "injured",
-                                     "unknown_killed", "unknown_injured"])
+                                     "unknown_killed", "unknown_injured", *RANGES])
     lo, hi = index.min(), index.max()
     slot = index - lo
     size = int(hi - lo + 1)
@@ -182,6 +201,7 @@ def over_time(v: View) -> pd.DataFrame:
         "injured": per_period("injured_known"),
         "unknown_killed": per_period("killed_unknown"),
         "unknown_injured": per_period("injured_unknown"),
+        **{b: per_period(b) for b in RANGES},
     })
     return out
 
@@ -251,7 +271,9 @@ def map_polygons(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
     Returns (polygons of the provinces in view, zero rows included, most attacks first, then
     by name: pcode, name, province, districts (the gazetteer districts counted there),
-    attacks, killed, injured, unknown_killed, unknown_injured, breakdown by group, label_lon,
+    attacks, killed, injured, unknown_killed, unknown_injured, the sources' range
+    (killed_low, ..., injured_high), province_level (attacks placed at province level only),
+    breakdown by group, label_lon,
     label_lat), (districts counted in a parent polygon with attacks: district, polygon,
     attacks), (districts with attacks not on the map: district, attacks).
     """
@@ -283,6 +305,8 @@ def _map_polygons(v: View):
         "injured": per(a["injured_known"][rows]).astype(int),
         "unknown_killed": per(a["killed_unknown"][rows].astype(float)).astype(int),
         "unknown_injured": per(a["injured_unknown"][rows].astype(float)).astype(int),
+        **{b: per(a[b][rows]).astype(int) for b in RANGES},
+        "province_level": per(a["province_level"][rows].astype(float)).astype(int),
         "breakdown": [", ".join(f"{g} {k}" for g, k in zip(groups, r) if k > 0)
                       for r in by_group],
         "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
@@ -297,6 +321,12 @@ def _map_polygons(v: View):
               for d, code in geo.parents().items() if own.get(d, 0) > 0]
     folded = pd.DataFrame(folded, columns=["district", "polygon", "attacks"])
     return table.reset_index(drop=True), folded, unplaced
+
+
+def province_level(v: View) -> int:
+    """Incidents the map counts (the district filter ignored, as the map does) that are
+    placed at province level only: their district is not established by the sources."""
+    return int(v.ds.arrays["province_level"][v.mask(("district",))].sum())
 
 
 def footprint(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -454,3 +484,109 @@ def human_targets(v: View) -> pd.DataFrame:
                          index=pd.Index(categories.astype(object), name="target_type"))
     table = table[table.index.isin(v.ds.reference.human_targets) & (table["attacks"] > 0)]
     return table.sort_values(["attacks", "killed"], ascending=False, kind="stable")
+
+
+# ---------------------------------------------------------------------- what changed
+DEFAULT_SPAN_MONTHS = 12  # with no date filter: the 12 months up to the data's newest date
+
+
+@dataclass(frozen=True)
+class Periods:
+    """"What changed": the period in view and the one it is set against (inclusive dates)."""
+
+    current: tuple[date, date]
+    baseline: tuple[date, date]
+    words: str  # "the previous 12 months", or the picked baseline's dates
+
+
+def _whole_months(lo: date, hi: date) -> int:
+    """How many calendar months [lo, hi] spans exactly (lo + n months = the day after hi), or
+    0 when it is not a whole number of months."""
+    after = hi + timedelta(days=1)
+    n = (after.year - lo.year) * 12 + after.month - lo.month
+    return n if n >= 1 and (pd.Timestamp(lo) + pd.DateOffset(months=n)).date() == after else 0
+
+
+def change_periods(v: View) -> Periods | None:
+    """The date filter (an open end: the data's newest date, or 12 months before the end)
+    against the baseline picked, else the previous period of the same length: as many whole
+    months when the period is whole months, else as many days. None for empty data."""
+    f, d = v.filters, v.display
+    hi = f.date_to or v.ds.as_of
+    if hi is None:
+        return None
+    lo = f.date_from or (pd.Timestamp(hi) + timedelta(days=1)
+                         - pd.DateOffset(months=DEFAULT_SPAN_MONTHS)).date()
+    if d.baseline():
+        base = d.baseline()
+        return Periods((lo, hi), base, f"{base[0]:%d %b %Y} to {base[1]:%d %b %Y}")
+    months = _whole_months(lo, hi)
+    if months:
+        start = (pd.Timestamp(lo) - pd.DateOffset(months=months)).date()
+        words = f"the previous {months} month" + ("s" if months > 1 else "")
+    else:
+        days = (hi - lo).days + 1
+        start = lo - timedelta(days=days)
+        words = f"the previous {days} day" + ("s" if days > 1 else "")
+    return Periods((lo, hi), (start, lo - timedelta(days=1)), words)
+
+
+def _in_period(v: View, period: tuple[date, date]) -> View:
+    """The view's filters with the date range set to `period`."""
+    f = replace(v.filters, date_from=period[0], date_to=period[1])
+    return View(v.ds, replace(v.state, filters=f), v.cache)
+
+
+def change_totals(v: View) -> tuple[Totals, Totals, Periods] | None:
+    """The headline numbers of the period in view and of its baseline, every filter applied."""
+    p = change_periods(v)
+    if p is None:
+        return None
+    return totals(_in_period(v, p.current)), totals(_in_period(v, p.baseline)), p
+
+
+def _district_counts(v: View) -> tuple[np.ndarray, np.ndarray]:
+    """Attacks and known killed per linked district (category order), ignoring the district
+    filter; an incident counts in each district it names."""
+    a = v.ds.arrays
+    rows = a["link_row"]
+    hit = v.mask(("district",))[rows]
+    n = len(v.ds.links["district"].cat.categories)
+    codes = a["link_district"][hit]
+    return (np.bincount(codes, minlength=n),
+            np.bincount(codes, weights=a["killed_known"][rows[hit]], minlength=n).astype(int))
+
+
+def change_by_district(v: View) -> pd.DataFrame:
+    """Per district with attacks in either period: attacks and known killed in the period
+    (attacks, killed) and the baseline (attacks_base, killed_base), their changes
+    (d_attacks, d_killed), the change in percent of the baseline's attacks (pct; infinite
+    from none) and `flagged`: a change of at least flag_pct percent and flag_min attacks,
+    either way. Most risen first (attacks, then killed), then by name."""
+    return v.memo("change_by_district", lambda: _change_by_district(v))
+
+
+def _change_by_district(v: View) -> pd.DataFrame:
+    p = change_periods(v)
+    columns = ["district", "attacks", "attacks_base", "killed", "killed_base", "d_attacks",
+               "d_killed", "pct", "flagged"]
+    if p is None:
+        return pd.DataFrame(columns=columns)
+    (now, killed), (base, killed_base) = (_district_counts(_in_period(v, p.current)),
+                                          _district_counts(_in_period(v, p.baseline)))
+    table = pd.DataFrame({
+        "district": v.ds.links["district"].cat.categories.to_numpy(dtype=object),
+        "attacks": now, "attacks_base": base, "killed": killed, "killed_base": killed_base})
+    table = table[(table["attacks"] > 0) | (table["attacks_base"] > 0)].copy()
+    table["d_attacks"] = table["attacks"] - table["attacks_base"]
+    table["d_killed"] = table["killed"] - table["killed_base"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(table["attacks_base"] > 0,
+                       100.0 * table["d_attacks"] / table["attacks_base"], np.inf)
+    table["pct"] = pct
+    d = v.display
+    table["flagged"] = ((table["d_attacks"].abs() >= d.flag_min)
+                        & (np.abs(pct) >= d.flag_pct))
+    order = np.lexsort((table["district"].to_numpy(), -table["d_killed"].to_numpy(),
+                        -table["d_attacks"].to_numpy()))
+    return table.iloc[order][columns].reset_index(drop=True)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import auth, cache, callbacks, geo, ids, jobs
 from .data.dataset import Dataset
+from .data.events import load_events
 from .data.loading import load_files
 from .layout import build_layout
 from .paths import ASSETS
@@ -63,7 +64,10 @@ def load_dataset(settings: Settings) -> Dataset:
     for line in result.left_out_lines():
         log.info("%s", line)
     log.info("%s", result.summary())
-    return Dataset.from_result(result)
+    events, event_problems = load_events()
+    for problem in event_problems:
+        log.warning("%s", problem)
+    return Dataset.from_result(result, events=events)
 
 
 def data_version(settings: Settings | None, ds: Dataset) -> str:
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         update_title=None,
         on_error=callback_error,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
         from werkzeug.middleware.proxy_fix import ProxyFix

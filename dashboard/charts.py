@@ -14,7 +14,8 @@ from . import clicks, figures
 from .aggregate import View
 
 TAB_LABELS = {"overview": "Overview", "compare": "Group comparison",
-              "published": "Published figures", "targets": "Target trends"}
+              "published": "Published figures", "targets": "Target trends",
+              "change": "What changed"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Chart:
     export: str  # its PNG in the briefing pack (sorted by this name), without '.png'
     click: clicks.Click | None = None  # what a click (or selection) sets; None: nothing
     event: str = "clickData"  # the graph property the click or selection arrives in
+    # the figure function's options for the briefing pack's slides, as (keyword, value) pairs
+    pack_options: tuple[tuple[str, object], ...] = ()
 
     @property
     def graph_id(self) -> str:
@@ -35,7 +38,7 @@ class Chart:
 # In screen order within each tab.
 CHARTS = (
     Chart("district", "overview", figures.district_figure, "01_district",
-          clicks.Toggle("district")),
+          clicks.Toggle("district"), pack_options=(("only_attacked", True),)),
     Chart("map", "overview", figures.map_figure, "04_map", clicks.polygon),
     Chart("target", "overview", figures.target_figure, "02_target",
           clicks.Toggle("target_type")),
@@ -53,6 +56,7 @@ CHARTS = (
           clicks.Toggle("target_type")),
     Chart("human_targets", "targets", figures.human_targets_figure, "09_human_targets",
           clicks.Toggle("target_type")),
+    Chart("change", "change", figures.change_figure, "11_change", clicks.Toggle("district")),
 )
 BY_NAME = {c.name: c for c in CHARTS}
 BY_GRAPH_ID = {c.graph_id: c for c in CHARTS}

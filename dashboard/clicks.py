@@ -81,12 +81,10 @@ def date_range(state: ViewState, selected: dict | None, _ds) -> tuple[ViewState,
     """A box selection on the timeline: its dates as the date range."""
     if not selected or "range" not in selected or "x" not in selected["range"]:
         return state, []
-    try:
-        lo, hi = sorted(parse_date(v) for v in selected["range"]["x"][:2])
-    except (TypeError, ValueError):  # a bound that is not a date
+    bounds = [parse_date(v) for v in selected["range"]["x"]]
+    if len(bounds) != 2 or None in bounds:  # a bound that is not a date
         return state, []
-    if not (lo and hi):
-        return state, []
+    lo, hi = sorted(bounds)
     return replace(state, filters=replace(state.filters, date_from=lo, date_to=hi)), []
 
 

@@ -6,6 +6,7 @@ same group has the same colour in every chart (Okabe-Ito, colour-blind safe).
 """
 from __future__ import annotations
 
+import textwrap
 import zlib
 
 import numpy as np
@@ -32,6 +33,51 @@ FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ti
 # Groups outside the vocabulary (named in imported exports): a neutral grey each, fixed by name.
 OTHER_GREYS = ("#7F7F7F", "#A3A3A3", "#5C5C5C", "#BDBDBD", "#8E8E8E", "#4A4A4A", "#B0B0B0",
                "#6E6E6E")
+
+
+NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11: a series stands out from the white at 3:1 or more
+EDGE_WIDTH = 1.2
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of an sRGB '#RRGGBB' colour against white."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def edge_colour(colour: str) -> str | None:
+    """The outline a fill needs to stand out from white: the same hue darkened to 4.5:1, or
+    None when the fill has 3:1 already (the palette's hues stay as Okabe and Ito chose)."""
+    if not (isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")):
+        return None
+    if contrast_on_white(colour) >= NON_TEXT_CONTRAST:
+        return None
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(1, 101):
+        dark = "#" + "".join(f"{int(c * (1 - step / 100)):02X}" for c in rgb)
+        if contrast_on_white(dark) >= 4.5:
+            return dark
+    return "#000000"
+
+
+def _outline_light_fills(traces: list[dict]) -> None:
+    """Bars whose fill is under 3:1 on white get an outline of their darkened hue (kept
+    under a selection's black outline), on screen and in every export."""
+    for t in traces:
+        marker = t.get("marker") if t.get("type") == "bar" else None
+        edge = edge_colour(marker.get("color")) if marker else None
+        if edge is None:
+            continue
+        line = marker.get("line") or {}
+        widths = line.get("width")
+        if isinstance(widths, list):  # a selection: black where chosen, the edge elsewhere
+            marker["line"] = dict(color=[line.get("color", HIGHLIGHT) if w else edge
+                                         for w in widths],
+                                  width=[w or EDGE_WIDTH for w in widths])
+        elif not widths:
+            marker["line"] = dict(color=edge, width=EDGE_WIDTH)
 
 
 def group_colour(group: str) -> str:
@@ -142,6 +188,7 @@ def _figure(traces: list[dict], layout: dict, v: View, what: str, base_url: str,
     that gives each row room and scrolls in its card, others fill the card.
     """
     own = layout.pop("annotations", [])
+    _outline_light_fills(traces)
     bare = layout.pop("screen_bare", False)  # no x axis: a shorter foot margin on screen
     if message:
         own.append(dict(text=message, showarrow=False, xref="paper", yref="paper",
@@ -279,12 +326,25 @@ def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
 
 
 # ---------------------------------------------------------------------- charts
-def district_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
-    """Attacks by district, stacked by group; selected districts highlighted."""
+def district_figure(v: View, base_url: str = "", frame: str = "briefing",
+                    only_attacked: bool = False) -> go.Figure:
+    """Attacks by district, stacked by group; selected districts highlighted.
+
+    `only_attacked` (the briefing pack's slides): only the districts with attacks, the others
+    named in one line ("27 other districts of Balochistan: no attack in view")."""
     table = aggregate.by_district(v)
+    note = None
+    if only_attacked:
+        hit = table.to_numpy().sum(axis=1) > 0
+        rest = int((~hit).sum())
+        table = table[hit]
+        if rest and table.size:
+            note = (f"{rest} other district{'s' if rest > 1 else ''} of "
+                    f"{_where(v.filters, by_district=True)}: no attack in view")
     return _stacked_bars(v, table, v.filters.district, "attacks by district", base_url,
                          "Attacks (an attack across several districts counts in each)",
-                         height=max(460, 230 + 22 * len(table)), outline=True, frame=frame)
+                         height=max(460, 230 + 22 * len(table)), outline=True, frame=frame,
+                         note=note)
 
 
 def target_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
@@ -295,14 +355,15 @@ def target_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Fi
 
 def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url: str,
                   axis_title: str, height: int = 460, outline: bool = False,
-                  frame: str = "briefing") -> go.Figure:
+                  frame: str = "briefing", note: str | None = None) -> go.Figure:
     """Horizontal bars of a category x group count table, most attacks on top."""
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(barmode="stack", clickmode="event", height=height,
                   yaxis=_category_axis(table.index.tolist(), height),
                   xaxis=_int_axis(axis_title, top))
     return _figure(_bars(table, selected, outline), layout, v, what, base_url,
-                   None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table))
+                   None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table),
+                   note=note)
 
 
 def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
@@ -314,13 +375,18 @@ def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.
     traces = []
     for column, colour, label in (("killed", KILLED_COLOUR, "Killed"),
                                   ("injured", INJURED_COLOUR, "Injured")):
+        spans = [_range_words(b, lo, hi) for b, lo, hi in
+                 zip(table[column], table[f"{column}_low"], table[f"{column}_high"])]
         traces.append(dict(
-            type="bar", name=label, x=periods, y=table[column].tolist(), marker_color=colour,
+            type="bar", name=label, x=periods, y=table[column].tolist(),
+            marker=dict(color=colour),
             xperiod="M12" if period == "year" else "M1", xperiodalignment="middle",
             width=_bar_width(period), offset=-_bar_width(period) if column == "killed" else 0,
-            customdata=table[["attacks", f"unknown_{column}"]].to_numpy().tolist(),
+            customdata=[[int(a), int(u), w] for a, u, w in
+                        zip(table["attacks"], table[f"unknown_{column}"], spans)],
             hovertemplate=(f"%{{x|{fmt}}}: %{{y}} {column} in %{{customdata[0]}} attacks"
-                           f" (%{{customdata[1]}} with {column} unknown)<extra></extra>")))
+                           f" (%{{customdata[1]}} with {column} unknown)%{{customdata[2]}}"
+                           "<extra></extra>")))
     layout = dict(barmode="group", dragmode="select", selectdirection="h",
                   clickmode="event+select", xaxis=_period_axis(table["period"], period),
                   yaxis=dict(title=dict(text="People (known figures)"), rangemode="tozero"))
@@ -330,8 +396,38 @@ def timeline_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.
         layout["shapes"] = [dict(type="rect", xref="x", yref="paper", x0=str(lo), x1=str(hi),
                                  y0=0, y1=1, fillcolor="#0072B2", opacity=0.07, line_width=0,
                                  layer="below")]
+    if len(table):
+        _timeline_events(v, table, layout, frame)
     return _figure(traces, layout, v, "casualties per " + period, base_url,
-                   NO_MATCH if table.empty else None, frame=frame)
+                   NO_MATCH if table.empty else None, note=range_note(table), frame=frame)
+
+
+def _range_words(best, low, high) -> str:
+    """'; sources range 70 to 94' for a hover, or '' when the sources agree."""
+    return "" if low == best == high else f"; sources range {int(low):,} to {int(high):,}"
+
+
+def range_note(table) -> str | None:
+    """The figure's range note, from a table of best figures and bounds: None when every
+    source agrees (the bars show the best-supported figures)."""
+    parts = []
+    for count in ("killed", "injured"):
+        best, low, high = (int(table[c].sum()) if len(table) else 0
+                           for c in (count, f"{count}_low", f"{count}_high"))
+        if not low == best == high:
+            parts.append(f"{count} {best:,} (sources range {low:,} to {high:,})")
+    return ("Bars: best-supported figures; " + ", ".join(parts)) if parts else None
+
+
+def _timeline_events(v: View, table, layout: dict, frame: str) -> None:
+    """The key events inside the timeline's range, as labelled lines above the bars."""
+    start, end = (pd.Timestamp(d) for d in layout["xaxis"]["range"])
+    lines, labels, rows = event_marks(v, start, end, lambda d: d.strftime("%Y-%m-%d"), frame)
+    top = float(table[["killed", "injured"]].to_numpy().max())
+    if rows:
+        layout["shapes"] = layout.get("shapes", []) + lines
+        layout["annotations"] = labels
+        layout["yaxis"]["range"] = events_headroom(top, rows)
 
 
 def _period_axis(periods, period: str) -> dict:
@@ -396,10 +492,13 @@ def _geo_layout(frame: str) -> dict:
                 showrivers=False, showframe=False)
 
 
-def _map_notes(folded, unplaced, frame: str) -> list[dict]:
-    """The attribution the boundaries' licence asks for, and where attacks off the
-    district polygons are counted."""
+def _map_notes(folded, unplaced, frame: str, province_level: int = 0) -> list[dict]:
+    """The attribution the boundaries' licence asks for, where attacks off the district
+    polygons are counted, and how many are placed at province level only."""
     lines = []
+    if province_level:
+        lines.append(f"{province_level} attack{'s' if province_level > 1 else ''} in view "
+                     "placed at province level only: the district shown is not established")
     if folded is not None and len(folded):
         lines.append("Counted in the parent polygon (2022 boundaries): " + ", ".join(
             f"{d} ({n}) in {p}" for d, p, n in zip(folded["district"], folded["polygon"],
@@ -423,6 +522,12 @@ def _map_notes(folded, unplaced, frame: str) -> list[dict]:
 def _hover(row) -> str:
     parts = [f"<b>{row['name']}</b>: {row['attacks']} attacks, {row['killed']} killed, "
              f"{row['injured']} injured (known figures)"]
+    ranges = [f"{c}: {words[2:]}" for c in ("killed", "injured")
+              if (words := _range_words(row[c], row[f"{c}_low"], row[f"{c}_high"]))]
+    if ranges:
+        parts.append("; ".join(ranges))
+    if row["province_level"]:
+        parts.append(f"{row['province_level']} placed at province level only")
     if row["unknown_killed"] or row["unknown_injured"]:
         parts.append(f"killed unknown in {row['unknown_killed']}, injured unknown in "
                      f"{row['unknown_injured']} of them")
@@ -462,7 +567,8 @@ def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figur
     )] + _map_layer(v, table, frame, provinces, labels)
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=100,
                                                              b=FOOTER_GAP + 40),
-                  geo=_geo_layout(frame), annotations=_map_notes(folded, unplaced, frame),
+                  geo=_geo_layout(frame),
+                  annotations=_map_notes(folded, unplaced, frame, aggregate.province_level(v)),
                   screen_bare=True)
     empty = not table["attacks"].any() and not len(unplaced)
     fig = _figure(traces, layout, v, "attacks by district (map)", base_url, frame=frame)
@@ -585,6 +691,14 @@ def compare_years_figure(v: View, base_url: str = "", frame: str = "briefing") -
                   yaxis=dict(domain=[0.55, 1], title=dict(text="Attacks"), rangemode="tozero"),
                   yaxis2=dict(domain=[0, 0.45], title=dict(text="Killed (known)"),
                               rangemode="tozero"))
+    if len(table):
+        start = pd.Timestamp(int(table["year"].min()), 1, 1)
+        end = pd.Timestamp(int(table["year"].max()) + 1, 1, 1)
+        lines, labels, rows = event_marks(v, start, end, _year_x, frame)
+        layout.update(shapes=lines, annotations=labels)
+        layout["xaxis"]["range"] = [start.year - 0.5, end.year - 0.5]
+        if rows:
+            layout["yaxis"]["range"] = events_headroom(float(table["attacks"].max()), rows)
     where = ", ".join(v.filters.district or v.filters.province) or "Pakistan"
     heading = f"Islamic State and Baloch separatist attacks and killed per year, {where}"
     return _figure(traces, layout, v, "group comparison per year", base_url,
@@ -686,3 +800,160 @@ def human_targets_figure(v: View, base_url: str = "", frame: str = "briefing") -
     return _figure(traces, layout, v, "human targets ranked", base_url,
                    None if len(table) else NO_MATCH, frame=frame, rows=len(names))
 
+
+
+# ---------------------------------------------------------------------- key events
+EVENT_LINE = "#555555"
+EVENT_ROWS = 4  # label rows above the bars; more events at one place share the last row
+EVENT_ROW_STEP = 0.075  # each label row's height, as a share of the plot's height
+EVENT_FONT = {"briefing": 12, "screen": 10}
+EVENT_PLOT_PX = {"briefing": 1600, "screen": 640}  # the plot's width a label is laid out in
+
+
+def events_in(v: View, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The key events from `start` to before `end`, when the view shows them."""
+    ev = v.ds.events
+    if not v.display.events or not len(ev):
+        return ev.iloc[0:0]
+    return ev[(ev["date"] >= start) & (ev["date"] < end)]
+
+
+def _event_hover(row) -> str:
+    detail = "<br>".join(textwrap.wrap(str(row["detail"]), 70, break_on_hyphens=False,
+                                          break_long_words=False))
+    sources = "<br>".join(row["sources"])
+    return f"<b>{row['date']:%d %b %Y}: {row['title']}</b><br>{detail}<br>Sources:<br>{sources}"
+
+
+def _label_places(shares: list[float], titles: list[str], frame: str
+                  ) -> list[tuple[int, bool]]:
+    """Where each label goes, left to right: (its row, whether it runs left of its line, as
+    it does near the right edge). The first row where it overlaps no label, else the row
+    whose labels end first."""
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(EVENT_ROWS)]
+    out = []
+    for share, text in zip(shares, titles):
+        width = (len(text) * 0.75 + 1) * EVENT_FONT[frame] / EVENT_PLOT_PX[frame]
+        left = share + width > 1
+        span = (share - width, share) if left else (share, share + width)
+        free = [r for r in range(EVENT_ROWS)
+                if all(span[1] < lo or span[0] > hi for lo, hi in taken[r])]
+        row = free[0] if free else min(range(EVENT_ROWS),
+                                       key=lambda r: max(hi for _, hi in taken[r]))
+        taken[row].append(span)
+        out.append((row, left))
+    return out
+
+
+def event_marks(v: View, start: pd.Timestamp, end: pd.Timestamp, x_of, frame: str
+                ) -> tuple[list[dict], list[dict], int]:
+    """Key events between `start` and `end` as (dotted lines, labels with their detail and
+    sources on hover, the label rows used). `x_of(date)` places a date on the x axis."""
+    ev = events_in(v, start, end)
+    if not len(ev):
+        return [], [], 0
+    span = (end - start) / pd.Timedelta(days=1)
+    shares = [((d - start) / pd.Timedelta(days=1)) / span for d in ev["date"]]
+    places = _label_places(shares, ev["title"].tolist(), frame)
+    lines, labels = [], []
+    for (_, row), (level, left) in zip(ev.iterrows(), places):
+        x = x_of(row["date"])
+        lines.append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                          line=dict(color=EVENT_LINE, width=1, dash="dot"), layer="above"))
+        labels.append(dict(
+            text=row["title"], name=f"event {row['date']:%Y-%m-%d}", x=x, xref="x",
+            y=1 - EVENT_ROW_STEP * level, yref="y domain", yanchor="top",
+            xanchor="right" if left else "left",
+            showarrow=False, align="left", hovertext=_event_hover(row),
+            bgcolor="rgba(255,255,255,0.85)", borderpad=1,
+            font=dict(size=EVENT_FONT[frame], color="#222222")))
+    return lines, labels, max(level for level, _ in places) + 1
+
+
+def events_headroom(top: float, rows: int) -> list[float] | None:
+    """A count axis's range leaving room above the bars for `rows` label rows."""
+    if not rows:
+        return None
+    return [0, max(top, 1) / (1 - EVENT_ROW_STEP * rows - 0.03)]
+
+
+def _year_x(day: pd.Timestamp) -> float:
+    """A date on a year-category axis (bars centred on the year): its place in the year."""
+    days = 366 if day.is_leap_year else 365
+    return day.year - 0.5 + (day.day_of_year - 0.5) / days
+
+
+# ---------------------------------------------------------------------- what changed
+RISE, FALL = "#D55E00", "#0072B2"  # vermillion up, blue down (Okabe-Ito; 3.9:1 and 5.2:1)
+FLAG_MARK = {True: " ▲", False: " ▼"}  # after a flagged district's name: rise, fall
+
+
+def signed(n: int) -> str:
+    """A change as people read it: +7, -3, 0."""
+    return f"{n:+,}" if n else "0"
+
+
+def change_sentence(now, base, periods) -> str:
+    """E.g. '+7 attacks, +41 killed vs the previous 12 months'."""
+    return (f"{signed(now.attacks - base.attacks)} attacks, {signed(now.killed - base.killed)} "
+            f"killed vs {periods.words}")
+
+
+def _change_hover(r) -> str:
+    pct = ("new" if r["pct"] == np.inf else f"{r['pct']:+.0f}%")
+    flag = "<br>flagged" if r["flagged"] else ""
+    return (f"<b>{r['district']}</b><br>attacks {r['attacks_base']} → {r['attacks']} "
+            f"({signed(r['d_attacks'])}, {pct})<br>killed {r['killed_base']} → {r['killed']} "
+            f"({signed(r['d_killed'])}){flag}")
+
+
+def _change_traces(table, labels: list[str], selected: tuple[str, ...]) -> list[dict]:
+    """Diverging bars: the change in attacks (left panel) and in killed (right panel)."""
+    chosen = np.isin(table["district"].to_numpy(), list(selected)) if selected else None
+    hover = [_change_hover(r) for r in table.to_dict("records")]
+    traces = []
+    for column, axis, name in (("d_attacks", "x", "Attacks"), ("d_killed", "x2", "Killed")):
+        values = table[column].to_numpy()
+        marker = dict(color=np.where(values >= 0, RISE, FALL).tolist())
+        if chosen is not None:
+            marker.update(opacity=np.where(chosen, 1.0, DIMMED).tolist(),
+                          line=dict(width=np.where(chosen, 2, 0).tolist(), color=HIGHLIGHT))
+        traces.append(dict(type="bar", orientation="h", name=name, y=labels,
+                           x=values.tolist(), xaxis=axis, yaxis="y", marker=marker,
+                           customdata=table["district"].tolist(), text=hover,
+                           textposition="none", showlegend=False,
+                           hovertemplate="%{text}<extra>" + name + "</extra>"))
+    return traces
+
+
+def change_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figure:
+    """What changed: attacks and killed per district in the period against its baseline, as
+    diverging bars sorted by change; flagged districts marked ▲ (rise) or ▼ (fall)."""
+    table = aggregate.change_by_district(v)
+    change = aggregate.change_totals(v)
+    labels = [r["district"] + (FLAG_MARK[r["d_attacks"] > 0] if r["flagged"] else "")
+              for r in table.to_dict("records")]
+    height = max(460, 230 + 24 * len(labels))
+    top = [max(int(table[c].abs().max()) if len(table) else 1, 1)
+           for c in ("d_attacks", "d_killed")]
+    layout = dict(
+        clickmode="event", height=height, showlegend=False, bargap=0.25,
+        yaxis=_category_axis(labels, height),
+        xaxis=dict(domain=[0, 0.47], title=dict(text="Change in attacks"), zeroline=True,
+                   zerolinecolor="#222222", range=[-top[0] * 1.1, top[0] * 1.1]),
+        xaxis2=dict(domain=[0.53, 1], anchor="y", title=dict(text="Change in killed (known)"),
+                    zeroline=True, zerolinecolor="#222222", range=[-top[1] * 1.1, top[1] * 1.1]))
+    where = ", ".join(v.filters.province) if v.filters.province else "Pakistan"
+    if change is None:
+        heading, note = f"What changed, {where}", None
+    else:
+        now, base, p = change
+        heading = f"{change_sentence(now, base, p)}, by district, {where}"
+        d = v.display
+        note = (f"{p.current[0]:%d %b %Y} to {p.current[1]:%d %b %Y} ({now.attacks} attacks) "
+                f"against {p.baseline[0]:%d %b %Y} to {p.baseline[1]:%d %b %Y} "
+                f"({base.attacks}); ▲▼ flagged: a change of at least {d.flag_pct}% and at "
+                f"least {d.flag_min} attacks")
+    return _figure(_change_traces(table, labels, v.filters.district), layout, v,
+                   "what changed by district", base_url, None if len(table) else NO_MATCH,
+                   heading=heading, note=note, frame=frame, rows=len(labels))

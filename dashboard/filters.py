@@ -27,10 +27,15 @@ MULTI = {
 LABELS = {"province": "Province", "district": "District", "group": "Group",
           "attribution": "Attribution", "target_type": "Target", "attack_type": "Attack"}
 PERIODS = ("year", "month")
-TABS = ("overview", "compare", "published", "targets")
+TABS = ("overview", "compare", "published", "targets", "change")
 COMMON_RULE_KILLED = 5  # the Baloch collection's own threshold, applied to both sides
 MAX_PARAM = 2000  # characters; longer values are ignored with a notice
 DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))  # dates outside are ignored
+PRECISE_WORDS = "Precise rows only (exact day; town or district)"
+# "What changed": a district is flagged where its attacks changed by at least FLAG_PCT percent
+# and at least FLAG_MIN attacks; both adjustable within these bounds
+FLAG_PCT, FLAG_MIN = 25, 3
+FLAG_PCT_RANGE, FLAG_MIN_RANGE = (1, 1000), (1, 10000)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Filters:
     target_type: tuple[str, ...] = ()
     attack_type: tuple[str, ...] = ()
     min_killed: int | None = None
+    precise: bool = False  # only rows dated to the day and placed to the town or district
 
     def toggle(self, name: str, value: str) -> "Filters":
         """A chart click: select only `value`, or clear the dimension if it was just that."""
@@ -73,16 +79,29 @@ class Filters:
                 out.append((name, v, f"{LABELS[name]}: {v}"))
         if self.min_killed:
             out.append(("min_killed", "", f"At least {self.min_killed} killed"))
+        if self.precise:
+            out.append(("precise", "", PRECISE_WORDS))
         return out
 
 
 @dataclass(frozen=True)
 class Display:
-    """How the view is shown: the timeline's period, the tab on screen, the comparison's rule."""
+    """How the view is shown: the timeline's period, the tab on screen, the comparison's rule,
+    the key events, and "What changed"'s baseline and flag thresholds."""
 
     period: str = "year"
     tab: str = "overview"
     common_rule: bool = True  # group comparison: one minimum-killed rule for both sides
+    events: bool = True  # key events drawn on the timeline and the comparison by year
+    base_from: date | None = None  # "What changed": the baseline picked, else the previous
+    base_to: date | None = None  # period of the same length
+    flag_pct: int = FLAG_PCT
+    flag_min: int = FLAG_MIN
+
+    def baseline(self) -> tuple[date, date] | None:
+        """The baseline the user picked (both ends, in order), or None."""
+        lo, hi = self.base_from, self.base_to
+        return (lo, hi) if lo and hi and lo <= hi else None
 
 
 # ---------------------------------------------------------------------- the URL form
@@ -134,6 +153,22 @@ class MinKilledParam(Param):
 
 
 @dataclass(frozen=True)
+class CountParam(Param):
+    """A whole number within `bounds`; the default is left out of the URL."""
+
+    default: int = 0
+    bounds: tuple[int, int] = (0, 0)
+
+    def dump(self, value) -> str | None:
+        return None if value == self.default else str(value)
+
+    def parse(self, raw, ref, known):
+        value = parse_count(raw, self.bounds)
+        return (value, None) if value is not None else (
+            None, f"not a whole number from {self.bounds[0]} to {self.bounds[1]}")
+
+
+@dataclass(frozen=True)
 class ChoiceParam(Param):
     allowed: tuple[str, ...] = ()
     default: str = ""
@@ -146,11 +181,22 @@ class ChoiceParam(Param):
         return (raw, None) if raw in self.allowed else (None, self.hint)
 
 
-class RuleParam(Param):
-    """The comparison's common rule: on by default, so only 'off' is written."""
+class SwitchParam(Param):
+    """An on/off switch (the comparison's common rule, the key events): on by default, so
+    only 'off' is written."""
 
     def dump(self, value) -> str | None:
         return None if value else "off"
+
+    def parse(self, raw, ref, known):
+        return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
+
+
+class OptInParam(Param):
+    """An opt-in switch (precise rows only): off by default, so only 'on' is written."""
+
+    def dump(self, value) -> str | None:
+        return "on" if value else None
 
     def parse(self, raw, ref, known):
         return (raw == "on", None) if raw in ("on", "off") else (None, "use on or off")
@@ -161,9 +207,15 @@ PARAMS = (
     DateParam("to", "filters", "date_to"),
     *(ListParam(key, "filters", name) for name, (key, _) in MULTI.items()),
     MinKilledParam("min_killed", "filters", "min_killed"),
+    OptInParam("precise", "filters", "precise"),
     ChoiceParam("period", "display", "period", PERIODS, "year", "use year or month"),
     ChoiceParam("view", "display", "tab", TABS, "overview", "use one of " + ", ".join(TABS)),
-    RuleParam("rule", "display", "common_rule"),
+    SwitchParam("rule", "display", "common_rule"),
+    SwitchParam("events", "display", "events"),
+    DateParam("base_from", "display", "base_from"),
+    DateParam("base_to", "display", "base_to"),
+    CountParam("flag_pct", "display", "flag_pct", FLAG_PCT, FLAG_PCT_RANGE),
+    CountParam("flag_min", "display", "flag_min", FLAG_MIN, FLAG_MIN_RANGE),
 )
 _BY_KEY = {p.key: p for p in PARAMS}
 
@@ -215,6 +267,11 @@ class ViewState:
         if f.date_from and f.date_to and f.date_from > f.date_to:
             notices.append("Ignored the date range: 'from' is after 'to'.")
             state = replace(state, filters=replace(f, date_from=None, date_to=None))
+        d = state.display
+        if (d.base_from or d.base_to) and not d.baseline():
+            notices.append("Ignored the baseline: give base_from and base_to, 'from' not "
+                           "after 'to'.")
+            state = replace(state, display=replace(d, base_from=None, base_to=None))
         return state, notices
 
     def sanitised(self, ref: Reference, data_values: dict[str, list[str]]) -> "ViewState":
@@ -233,28 +290,47 @@ class ViewState:
             dates = [None, None]
         return ViewState(
             replace(f, **kept, date_from=dates[0], date_to=dates[1],
-                    min_killed=parse_min_killed(f.min_killed)),
-            Display(period=d.period if d.period in PERIODS else "year",
-                    tab=d.tab if d.tab in TABS else "overview",
-                    common_rule=bool(d.common_rule)))
+                    min_killed=parse_min_killed(f.min_killed), precise=f.precise is True),
+            _sanitised_display(d))
 
     def as_dict(self) -> dict:
         """A JSON-ready form for the browser's store."""
         f = asdict(self.filters)
-        for k in ("date_from", "date_to"):
-            f[k] = f[k].isoformat() if f[k] else None
         f = {k: list(v) if isinstance(v, tuple) else v for k, v in f.items()}
-        return {"filters": f, "display": asdict(self.display)}
+        d = asdict(self.display)
+        for part in (f, d):
+            for k, v in part.items():
+                part[k] = v.isoformat() if isinstance(v, date) else v
+        return {"filters": f, "display": d}
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "ViewState":
         d = d or {}
         f = {k: v for k, v in (d.get("filters") or {}).items() if v is not None}
-        for k in ("date_from", "date_to"):
-            if k in f:
-                f[k] = date.fromisoformat(f[k])
+        shown = dict(d.get("display") or {})
+        for part, keys in ((f, ("date_from", "date_to")), (shown, ("base_from", "base_to"))):
+            for k in keys:
+                if part.get(k):
+                    part[k] = date.fromisoformat(part[k])
         f = {k: tuple(v) if isinstance(v, list) else v for k, v in f.items()}
-        return cls(Filters(**f), Display(**(d.get("display") or {})))
+        return cls(Filters(**f), Display(**shown))
+
+
+def _sanitised_display(d: Display) -> Display:
+    """A display the URL form can carry back: known period and view, a baseline in order
+    (else none), thresholds within bounds (else the defaults)."""
+    base = [day if isinstance(day, date) and DATE_RANGE[0] <= day <= DATE_RANGE[1] else None
+            for day in (d.base_from, d.base_to)]
+    if not (base[0] and base[1] and base[0] <= base[1]):
+        base = [None, None]
+    pct, least = parse_count(d.flag_pct, FLAG_PCT_RANGE), parse_count(d.flag_min,
+                                                                         FLAG_MIN_RANGE)
+    return Display(period=d.period if d.period in PERIODS else "year",
+                   tab=d.tab if d.tab in TABS else "overview",
+                   common_rule=bool(d.common_rule), events=bool(d.events),
+                   base_from=base[0], base_to=base[1],
+                   flag_pct=FLAG_PCT if pct is None else pct,
+                   flag_min=FLAG_MIN if least is None else least)
 
 
 def _unusable(key: str, raw: str, seen: set[str], p: Param | None) -> str | None:
@@ -284,6 +360,16 @@ def parse_date(raw) -> date | None:
     except ValueError:
         return None
     return day if DATE_RANGE[0] <= day <= DATE_RANGE[1] else None
+
+
+def parse_count(raw, bounds: tuple[int, int]) -> int | None:
+    """A whole number (text, int or whole float) within `bounds`, else None."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip() if raw is not None and not isinstance(raw, bool) else ""
+    if not re.fullmatch(r"[0-9]{1,7}", text):
+        return None
+    return int(text) if bounds[0] <= int(text) <= bounds[1] else None
 
 
 def parse_min_killed(raw) -> int | None:

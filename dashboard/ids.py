@@ -7,6 +7,7 @@ URL = "url"
 STATE = "view-state"  # the browser's store of the ViewState
 DRAWN = "figures-drawn"  # digests of the figures the page holds (only changes are sent)
 CHIP_REMOVED = "chip-removed"  # the chip whose x was clicked (set in the browser)
+ROW_CHOSEN = "chart-row-chosen"  # the chart table's row whose button was pressed (browser)
 EXPORT_NAME = "export-name"  # the view's file-name part for the camera and SVG downloads
 NOTICE = "url-notice"
 COVERAGE = "coverage"
@@ -19,10 +20,15 @@ CHIPS = "chips"
 RESET = "reset"
 TABS = "view-tabs"
 COMPARE_RULE = "compare-rule"
+FILTER_EVENTS = "filter-events"  # the key events' switch
+CHANGE_BASELINE = "change-baseline"  # "What changed": the baseline's date range
+CHANGE_PCT = "change-flag-pct"  # and its two flag thresholds
+CHANGE_MIN = "change-flag-min"
 
 FILTER_DATE = "filter-date"
 FILTER_MIN_KILLED = "filter-min-killed"
 FILTER_PERIOD = "filter-period"
+FILTER_PRECISE = "filter-precise"  # the switch: precise rows only
 # the multi-value filter controls: id -> Filters field
 FILTER_CONTROLS = {
     "filter-province": "province",
@@ -63,6 +69,37 @@ def chip(dim: str, value: str) -> dict:
 def card(chart: str) -> str:
     """A chart's card in the grid (the box a screenshot of the chart takes)."""
     return "card-" + chart.replace("_", "-")
+
+
+def chart_title(chart: str) -> str:
+    """A chart card's accessible name (the chart's title, kept up to date)."""
+    return "title-" + chart.replace("_", "-")
+
+
+def chart_summary(chart: str) -> str:
+    """A chart's text summary: what it shows and its top values."""
+    return "summary-" + chart.replace("_", "-")
+
+
+def chart_table(chart: str) -> dict:
+    """The chart's numbers as an HTML table (shown by its Table toggle)."""
+    return {"type": "chart-table", "chart": chart}
+
+
+def chart_box(chart: str) -> dict:
+    """The box the chart's graph is drawn in (hidden while its table shows)."""
+    return {"type": "chart-box", "chart": chart}
+
+
+def table_toggle(chart: str) -> dict:
+    """A chart's 'Table' toggle button."""
+    return {"type": "table-toggle", "chart": chart}
+
+
+def chart_row(chart: str, event: str) -> dict:
+    """A row's button in a chart's table: Enter (or a click) applies the filter a click on
+    its bar applies; `event` is that click, as JSON."""
+    return {"type": "chart-row", "chart": chart, "event": event}
 
 
 def svg_button(chart: str) -> dict:

@@ -9,10 +9,20 @@ from dash import dcc, html
 
 from . import ids
 from .charts import TAB_LABELS, on_tab
-from .filters import COMMON_RULE_KILLED, TABS, ViewState
+from .filters import (COMMON_RULE_KILLED, FLAG_MIN, FLAG_MIN_RANGE, FLAG_PCT, FLAG_PCT_RANGE,
+                      PRECISE_WORDS, TABS, ViewState)
 from .reference import split_list
 
 UNKNOWN_IF_NULL = "params.value == null ? 'unknown' : params.value"
+
+
+def with_range(count: str) -> str:
+    """A count cell: 'unknown', the best figure, or the best figure and the sources' range
+    ('74 (70-94)'); the cell's value stays the number, so it sorts and filters as one."""
+    return (f"params.value == null ? 'unknown' : params.value + (params.data.{count}_range ? "
+            f"' (' + params.data.{count}_range + ')' : '')")
+
+
 GRID_LIMIT = 300  # newest rows sent to the table (keeps the response under 100 KB)
 
 
@@ -98,12 +108,14 @@ def grid() -> dag.AgGrid:
         {"field": "attribution", "headerName": "Attribution", "width": 115},
         {"field": "target_type", "headerName": "Target", "width": 160},
         {"field": "attack_type", "headerName": "Attack", "width": 150},
-        {"field": "killed", "headerName": "Killed", "width": 95,
+        {"field": "killed", "headerName": "Killed", "width": 120,
          "filter": "agNumberColumnFilter", "type": "numericColumn",
-         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
-        {"field": "injured", "headerName": "Injured", "width": 100,
+         "headerTooltip": "Best-supported figure; in brackets the range the sources give",
+         "valueFormatter": {"function": with_range("killed")}},
+        {"field": "injured", "headerName": "Injured", "width": 125,
          "filter": "agNumberColumnFilter", "type": "numericColumn",
-         "valueFormatter": {"function": UNKNOWN_IF_NULL}},
+         "headerTooltip": "Best-supported figure; in brackets the range the sources give",
+         "valueFormatter": {"function": with_range("injured")}},
         {"field": "sources", "headerName": "Sources", "cellRenderer": "markdown",
          "minWidth": 220, "flex": 1, "sortable": False},
         {"field": "incident_id", "headerName": "Id", "width": 170},
@@ -180,10 +192,14 @@ def controls(ds) -> dbc.Card:
         _labelled(ids.FILTER_MIN_KILLED, "Minimum killed", dbc.Input(
             id=ids.FILTER_MIN_KILLED, type="number", min=0, step=1, value=None,
             placeholder="0 (rows with unknown killed drop out when set)")),
+        _labelled(ids.FILTER_PRECISE, "Precision", dbc.Switch(
+            id=ids.FILTER_PRECISE, value=False, label=PRECISE_WORDS, className="small")),
         _labelled(ids.FILTER_PERIOD, "Timeline per", dbc.RadioItems(
             id=ids.FILTER_PERIOD, value="year", inline=True,
             options=[{"label": "year", "value": "year"},
                      {"label": "month", "value": "month"}])),
+        dbc.Switch(id=ids.FILTER_EVENTS, value=True, className="mb-3",
+                   label="Key events on the timeline and the comparison by year"),
         dbc.Button("Reset all", id=ids.RESET, color="secondary", outline=True,
                    className="w-100"),
     ]), className="controls")
@@ -193,15 +209,27 @@ def chart_cards(tab: str, topojson_url: str) -> list:
     """The tab's charts from the registry, each in a card of the grid with its Download SVG
     button."""
     return [html.Div([
+        html.H3(id=ids.chart_title(chart.name), className="visually-hidden"),
+        html.P(id=ids.chart_summary(chart.name), className="visually-hidden"),
         html.Div(dcc.Graph(id=chart.graph_id, config=graph_config(topojson_url, chart.name),
                            className="chart-graph", style={"height": "100%"}),
-                 className="chart-scroll"),
-        html.Div(dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
-                            color="link", className="p-0",
-                            title="The chart as SVG in the briefing frame (the camera icon "
-                                  "in the chart's toolbar gives a PNG)"),
+                 id=ids.chart_box(chart.name), className="chart-scroll"),
+        html.Div(id=ids.chart_table(chart.name), className="chart-scroll chart-table",
+                 hidden=True),
+        html.Div([
+            html.Button("Table", id=ids.table_toggle(chart.name), n_clicks=0,
+                        className="btn btn-link btn-sm p-0 me-2",
+                        title="Show the chart's numbers as a table (Enter on a row filters "
+                              "to it, as a click on its bar does)"),
+            dbc.Button("Download SVG", id=ids.svg_button(chart.name), size="sm",
+                       color="link", className="p-0",
+                       title="The chart as SVG in the briefing frame (the camera icon "
+                             "in the chart's toolbar gives a PNG)")],
                  className="chart-tools"),
-    ], id=ids.card(chart.name), className="chart-card") for chart in on_tab(tab)]
+    ], id=ids.card(chart.name), className="chart-card", role="figure",
+        **{"aria-labelledby": ids.chart_title(chart.name),
+           "aria-describedby": ids.chart_summary(chart.name)})
+        for chart in on_tab(tab)]
 
 
 def tab_extras(tab: str) -> list:
@@ -211,6 +239,8 @@ def tab_extras(tab: str) -> list:
             id=ids.COMPARE_RULE, value=True, className="tab-note small mb-0",
             label=f"Same rule for both sides: only attacks with at least {COMMON_RULE_KILLED} "
                   "killed (the Baloch collection holds only major attacks)")]
+    if tab == "change":
+        return [change_controls()]
     if tab == "published":
         return [html.Div([
             html.P("Each figure published by Dawn (1 June 2025) beside this dataset's count for "
@@ -219,6 +249,29 @@ def tab_extras(tab: str) -> list:
                    "or citation to read it whole).", className="small text-muted mb-1"),
             published_grid()], className="chart-card published-table")]
     return []
+
+
+def change_controls() -> html.Div:
+    """What changed: the baseline (else the previous period of the same length) and the two
+    thresholds that flag a district."""
+    def number(id_, value, bounds, label, unit):
+        return html.Div([dbc.Label(label, html_for=id_, className="mb-0 me-1"),
+                         dbc.Input(id=id_, type="number", value=value, min=bounds[0],
+                                   max=bounds[1], step=1, size="sm", className="flag-input"),
+                         html.Span(unit, className="ms-1")],
+                        className="d-flex align-items-center me-3")
+    return html.Div([
+        html.Div([dbc.Label("Baseline", html_for=ids.CHANGE_BASELINE, className="mb-0 me-1"),
+                  dcc.DatePickerRange(id=ids.CHANGE_BASELINE, display_format="YYYY-MM-DD",
+                                      start_date_placeholder_text="previous",
+                                      end_date_placeholder_text="period", clearable=True)],
+                 className="d-flex align-items-center me-3"),
+        number(ids.CHANGE_PCT, FLAG_PCT, FLAG_PCT_RANGE, "Flag a change of at least", "%"),
+        number(ids.CHANGE_MIN, FLAG_MIN, FLAG_MIN_RANGE, "and at least", "attacks"),
+        html.Span("The date filter's period (no dates: the last 12 months of data) against "
+                  "the baseline; without one, the previous period of the same length.",
+                  className="text-muted"),
+    ], className="tab-note small d-flex flex-wrap align-items-center change-controls")
 
 
 def tabs(topojson_url: str) -> dbc.Tabs:
@@ -261,7 +314,7 @@ def build_layout(ds, topojson_url: str) -> html.Div:
     kpis = zip(ids.KPIS, ("Attacks", "Killed", "Injured", "Unknown casualties"))
     screen = html.Div([
         html.Div([
-            html.Span("Pakistan Militancy Dashboard", className="brand"),
+            html.H1("Pakistan Militancy Dashboard", className="brand"),
             html.Span(header_text(ds), className="tagline"),
         ], className="topbar"),
         dbc.Alert(id=ids.NOTICE, is_open=False, color="warning", dismissable=True,
@@ -276,6 +329,7 @@ def build_layout(ds, topojson_url: str) -> html.Div:
         dcc.Store(id=ids.STATE, data=ViewState().as_dict()),
         dcc.Store(id=ids.DRAWN, data={}),
         dcc.Store(id=ids.CHIP_REMOVED),
+        dcc.Store(id=ids.ROW_CHOSEN),
         html.Span(id=ids.EXPORT_NAME, hidden=True),
         html.Div([
             html.Aside(controls(ds), id=ids.FILTER_PANEL, className="sidebar"),

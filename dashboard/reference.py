@@ -18,6 +18,7 @@ from .paths import DATA_DIR
 
 LIST_SEP = "|"
 VOCAB_FIELDS = ("group", "attribution", "target_type", "attack_type")
+PRECISION_FIELDS = ("date_precision", "place_precision")  # optional: blank is unknown
 PAKISTAN_BOUNDS = (23.5, 37.2, 60.8, 77.9)  # min_lat, max_lat, min_lon, max_lon
 
 
@@ -90,7 +91,7 @@ def load_reference(data_dir: Path = DATA_DIR) -> Reference:
     data_dir = Path(data_dir)
     definitions = _read(data_dir / "vocabularies.csv")
     vocab = {}
-    for field in VOCAB_FIELDS:
+    for field in (*VOCAB_FIELDS, *PRECISION_FIELDS):
         part = definitions[definitions["field"] == field]
         vocab[field] = Lookup.build(list(part["value"]), [split_list(a) for a in part["aliases"]])
 

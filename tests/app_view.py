@@ -29,10 +29,12 @@ def _state(ds, query: str) -> ViewState:
     return ViewState.from_query(query, ds.reference, {})[0]
 
 
-def figures_for(ds, query: str, names=CHARTS, base_url: str = "") -> dict[str, go.Figure]:
-    """{chart name: figure} for the view a permalink describes."""
+def figures_for(ds, query: str, names=CHARTS, base_url: str = "", frame: str = "briefing"
+                ) -> dict[str, go.Figure]:
+    """{chart name: figure} for the view a permalink describes, in the briefing (exports) or
+    the screen frame."""
     view = View(ds, _state(ds, query))
-    return {name: BY_NAME[name].figure(view, base_url) for name in names}
+    return {name: BY_NAME[name].figure(view, base_url, frame=frame) for name in names}
 
 
 def canonical_query(ds, query: str) -> str:

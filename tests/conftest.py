@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.servers import free_port, start_server
-from tests.scopes import per_session
+from tests.scopes import clear_caches, mutant_running, per_session, recording
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +32,18 @@ def pytest_collection_modifyitems(items):
         folder = Path(str(item.path)).parent.name
         if folder in KINDS:
             item.add_marker(getattr(pytest.mark, KINDS[folder]))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _caches_per_mutant():
+    if mutant_running():
+        clear_caches()
+
+
+@pytest.fixture(autouse=True)
+def _caches_per_test_while_recording():
+    if recording():
+        clear_caches()
 
 
 @pytest.fixture(scope=per_session)

@@ -8,11 +8,14 @@ functions.
 A view is a plain dict parsed from a permalink query string (`parse`), with the URL's keys:
 `from`, `to` (ISO date strings, inclusive), `province`, `district`, `group`, `attribution`,
 `target`, `attack` (lists of canonical values), `min_killed` (int or None), `period`, `view`,
-`rule` (bool). Readable over clever: 126 rows need no speed.
+`rule` and `events` (bool), `base_from`, `base_to` (ISO dates or None), `flag_pct`, `flag_min`
+(int). Readable over clever: 126 rows need no speed.
 """
 from __future__ import annotations
 
+import calendar
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -50,6 +53,7 @@ GAZETTEER = {r["district"]: r for r in _rows("districts.csv")}
 PROVINCES = {r["province"]: r for r in _rows("provinces.csv")}
 VOCAB = _rows("vocabularies.csv")
 PUBLISHED = _rows("published_figures.csv")
+EVENTS = _rows("events.csv")
 FAMILY = {r["value"]: r["family"] for r in VOCAB if r["field"] == "group"}
 HUMAN_TARGETS = {r["value"] for r in VOCAB if r["field"] == "target_type"
                  and r["human_target"] == "yes"}
@@ -60,21 +64,48 @@ def _number(text: str) -> float:
     return float(text) if text.strip() != "" else float("nan")
 
 
-INCIDENTS = pd.DataFrame({
-    "incident_id": [r["incident_id"] for r in RAW],
-    "day": [r["date"][:10] for r in RAW],
-    "province": [r["province"] for r in RAW],
-    "districts": [_split(r["district"], ";") for r in RAW],
-    "group": [r["group"] for r in RAW],
-    "attribution": [r["attribution"] for r in RAW],
-    "target_type": [r["target_type"] for r in RAW],
-    "attack_type": [r["attack_type"] for r in RAW],
-    "killed": [_number(r["killed"]) for r in RAW],
-    "injured": [_number(r["injured"]) for r in RAW],
-    "collection": [r["collection"] for r in RAW],
-})
-INCIDENTS["year"] = INCIDENTS["day"].str[:4].astype(int)
-INCIDENTS["month"] = INCIDENTS["day"].str[:7]
+def frame(raw: list[dict]) -> pd.DataFrame:
+    """The incidents of a file's rows. data/README.md: a blank range bound is the best figure;
+    precision blank is unknown; 'precise' is an exact day placed to the town or district."""
+    df = _frame(raw)
+    for count in ("killed", "injured"):
+        for bound in (f"{count}_low", f"{count}_high"):
+            given = pd.Series([_number(r.get(bound, "")) for r in raw], index=df.index,
+                              dtype=float)
+            df[bound] = given.fillna(df[count])
+    dates = pd.Series([r.get("date_precision", "").strip().lower() for r in raw], dtype=object)
+    places = pd.Series([r.get("place_precision", "").strip().lower() for r in raw], dtype=object)
+    df["precise"] = (dates == "day") & places.isin(["town", "district"])
+    df["province_level"] = places == "province"
+    return df
+
+
+def load(path) -> pd.DataFrame:
+    """The incidents of another file in the canonical schema (e.g. one a test wrote)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return frame(list(csv.DictReader(f)))
+
+
+def _frame(raw: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame({
+        "incident_id": [r["incident_id"] for r in raw],
+        "day": [r["date"][:10] for r in raw],
+        "province": [r["province"] for r in raw],
+        "districts": [_split(r["district"], ";") for r in raw],
+        "group": [r["group"] for r in raw],
+        "attribution": [r["attribution"] for r in raw],
+        "target_type": [r["target_type"] for r in raw],
+        "attack_type": [r["attack_type"] for r in raw],
+        "killed": [_number(r["killed"]) for r in raw],
+        "injured": [_number(r["injured"]) for r in raw],
+        "collection": [r["collection"] for r in raw],
+    })
+    df["year"] = df["day"].str[:4].astype(int)
+    df["month"] = df["day"].str[:7]
+    return df
+
+
+INCIDENTS = frame(RAW)
 # "ties go to the first in the data's group order": the groups present, in name order
 GROUPS = sorted(set(INCIDENTS["group"]))
 TARGETS = sorted(set(INCIDENTS["target_type"]))
@@ -100,7 +131,8 @@ LOOKUP = {
 # ---------------------------------------------------------------------- permalinks
 def empty_view() -> dict:
     return {"from": None, "to": None, **{k: [] for k in MULTI_KEYS}, "min_killed": None,
-            "period": "year", "view": "overview", "rule": True}
+            "precise": False, "period": "year", "view": "overview", "rule": True, "events": True,
+            "base_from": None, "base_to": None, "flag_pct": 25, "flag_min": 3}
 
 
 def parse(query: str) -> dict:
@@ -111,7 +143,7 @@ def parse(query: str) -> dict:
         if key in seen:
             continue
         seen.add(key)
-        if key in ("from", "to") and len(value) == 10:
+        if key in ("from", "to", "base_from", "base_to") and len(value) == 10:
             view[key] = value
         elif key in MULTI_KEYS:
             for part in _split(value, ","):
@@ -122,20 +154,28 @@ def parse(query: str) -> dict:
             view["min_killed"] = int(value) or None
         elif key == "period" and value in ("year", "month"):
             view["period"] = value
-        elif key == "view" and value in ("overview", "compare", "published", "targets"):
+        elif key == "view" and value in ("overview", "compare", "published", "targets",
+                                         "change"):
             view["view"] = value
-        elif key == "rule" and value in ("on", "off"):
-            view["rule"] = value == "on"
+        elif key in ("rule", "events", "precise") and value in ("on", "off"):
+            view[key] = value == "on"
+        elif key == "flag_pct" and value.isdigit() and 1 <= int(value) <= 1000:
+            view[key] = int(value)
+        elif key == "flag_min" and value.isdigit() and 1 <= int(value) <= 10000:
+            view[key] = int(value)
     if view["from"] and view["to"] and view["from"] > view["to"]:
         view["from"] = view["to"] = None
+    if not (view["base_from"] and view["base_to"] and view["base_from"] <= view["base_to"]):
+        view["base_from"] = view["base_to"] = None
     return view
 
 
 # ---------------------------------------------------------------------- selection
-def select(view: dict, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
+def select(view: dict, ignore: tuple[str, ...] = (), df: pd.DataFrame | None = None
+           ) -> pd.DataFrame:
     """The incidents of a view; `ignore` names dimensions left out ('date', 'district',
-    'target', ...), as a chart ignores its own dimension."""
-    df = INCIDENTS
+    'target', ...), as a chart ignores its own dimension. `df`: another file's incidents."""
+    df = INCIDENTS if df is None else df
     keep = pd.Series(True, index=df.index)
     if "date" not in ignore:
         if view["from"]:
@@ -150,6 +190,8 @@ def select(view: dict, ignore: tuple[str, ...] = ()) -> pd.DataFrame:
         keep &= df["districts"].map(lambda parts: bool(chosen & set(parts)))
     if view["min_killed"] and "min_killed" not in ignore:
         keep &= df["killed"] >= view["min_killed"]  # unknown killed (NaN) drops out
+    if view.get("precise") and "precise" not in ignore:
+        keep &= df["precise"]
     return df[keep]
 
 
@@ -162,21 +204,27 @@ def _known_sum(values: pd.Series) -> int:
 
 
 # ---------------------------------------------------------------------- numbers
-def kpis(view: dict) -> dict:
-    sel = select(view)
+def kpis(view: dict, df: pd.DataFrame | None = None) -> dict:
+    sel = select(view, df=df)
     unknown_k, unknown_i = sel["killed"].isna(), sel["injured"].isna()
+    ranges = {b: _known_sum(sel[b]) for b in ("killed_low", "killed_high", "injured_low",
+                                               "injured_high")}
     return dict(attacks=len(sel), killed=_known_sum(sel["killed"]),
                 injured=_known_sum(sel["injured"]), unknown_killed=int(unknown_k.sum()),
                 unknown_injured=int(unknown_i.sum()),
-                unknown_any=int((unknown_k | unknown_i).sum()))
+                unknown_any=int((unknown_k | unknown_i).sum()), **ranges)
 
 
-def kpi_texts(view: dict) -> dict:
-    """What the page shows under the README's ids (and the notes beside them)."""
-    k = kpis(view)
+def kpi_texts(view: dict, df: pd.DataFrame | None = None) -> dict:
+    """What the page shows under the README's ids (and the notes beside them): a count's
+    note gives the sources' range where it differs from the best figures, then the unknown."""
+    k = kpis(view, df)
 
     def note(n, what):
-        return f"+ {n} attacks with {what} unknown" if n else "known figures"
+        low, high = k[f"{what}_low"], k[f"{what}_high"]
+        span = None if low == k[what] == high else f"sources range {low:,} to {high:,}"
+        unknown = f"+ {n} attacks with {what} unknown" if n else None
+        return "; ".join(p for p in (span, unknown) if p) or "known figures"
 
     return {"kpi-attacks": f"{k['attacks']:,}", "kpi-killed": f"{k['killed']:,}",
             "kpi-injured": f"{k['injured']:,}", "kpi-unknown": f"{k['unknown_any']:,}",
@@ -227,10 +275,10 @@ def targets(view: dict) -> pd.DataFrame:
     return _most_first(table)
 
 
-def periods(view: dict) -> list[str]:
+def periods(view: dict, df: pd.DataFrame | None = None) -> list[str]:
     """Timeline slots (first days, YYYY-MM-DD) from the first to the last matching incident,
     ignoring the date filter."""
-    sel = select(view, ignore=("date",))
+    sel = select(view, ignore=("date",), df=df)
     if sel.empty:
         return []
     if view["period"] == "year":
@@ -239,21 +287,42 @@ def periods(view: dict) -> list[str]:
                                                      freq="M")]
 
 
-def timeline(view: dict) -> pd.DataFrame:
-    """Per year or month: attacks, known killed and injured, and how many attacks had each
-    unknown. Ignores the date filter (it shows the span to select from)."""
-    sel = select(view, ignore=("date",))
+def timeline(view: dict, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per year or month: attacks, known killed and injured, how many attacks had each
+    unknown, and the sources' range of the known figures. Ignores the date filter (it shows
+    the span to select from)."""
+    sel = select(view, ignore=("date",), df=df)
     slot = (sel["year"].astype(str) + "-01-01") if view["period"] == "year" \
         else (sel["month"] + "-01")
     out = []
-    for first in periods(view):
+    bounds = ("killed_low", "killed_high", "injured_low", "injured_high")
+    for first in periods(view, df):
         part = sel[slot == first]
         out.append(dict(period=first, attacks=len(part), killed=_known_sum(part["killed"]),
                         injured=_known_sum(part["injured"]),
                         unknown_killed=int(part["killed"].isna().sum()),
-                        unknown_injured=int(part["injured"].isna().sum())))
+                        unknown_injured=int(part["injured"].isna().sum()),
+                        **{b: _known_sum(part[b]) for b in bounds}))
     return pd.DataFrame(out, columns=["period", "attacks", "killed", "injured",
-                                      "unknown_killed", "unknown_injured"])
+                                      "unknown_killed", "unknown_injured", *bounds])
+
+
+def range_words(best: int, low: int, high: int) -> str:
+    """A hover's range: '; sources range 70 to 94', or '' where the sources agree."""
+    return "" if low == best == high else f"; sources range {low:,} to {high:,}"
+
+
+def timeline_note(view: dict, df: pd.DataFrame | None = None) -> str | None:
+    """The timeline's range note (under the filters): the view's best figures and their
+    range where the sources differ, else no note."""
+    table = timeline(view, df)
+    parts = []
+    for count in ("killed", "injured"):
+        best, low, high = (int(table[c].sum()) for c in (count, f"{count}_low",
+                                                         f"{count}_high"))
+        if not low == best == high:
+            parts.append(f"{count} {best:,} (sources range {low:,} to {high:,})")
+    return "Bars: best-supported figures; " + ", ".join(parts) if parts else None
 
 
 def map_points(view: dict) -> tuple[list[dict], list[tuple[str, int]]]:
@@ -491,3 +560,128 @@ COLLECTIONS = sorted(set(INCIDENTS["collection"]))
 def collections(view: dict) -> list[str]:
     """The footers name only the collections of the incidents in view."""
     return sorted(set(select(view)["collection"]))
+
+
+# ---------------------------------------------------------------------- the pack's summary
+def _top(table: pd.DataFrame, chosen: list[str], n: int = 3) -> list[tuple[str, int]]:
+    totals = table.sum(axis=1)
+    if chosen:
+        totals = totals[totals.index.isin(chosen)]
+    totals = totals[totals > 0]
+    return [(str(k), int(v)) for k, v in totals.head(n).items()]
+
+
+def summary(view: dict) -> dict:
+    """The pack's summary slide (README, "Briefing pack"): the page's headline numbers, and
+    the three districts and target types with most attacks (of the selected ones when the
+    view selects some; ties by name)."""
+    return dict(kpis=kpi_texts(view), districts=_top(districts(view), view["district"]),
+                targets=_top(targets(view), view["target"]))
+
+
+def inclusion_rules(view: dict) -> dict[str, str]:
+    """data/collections.csv: the inclusion rule of each collection in view."""
+    rules = {r["collection"]: r["inclusion_rule"] for r in _rows("collections.csv")}
+    return {c: rules[c] for c in collections(view)}
+
+
+# ---------------------------------------------------------------------- key events
+def events_between(view: dict, first: str, end: str) -> list[dict]:
+    """README: the key events inside a chart's range (first day inclusive, end exclusive),
+    oldest first, unless events=off."""
+    if not view["events"]:
+        return []
+    return sorted((e for e in EVENTS if first <= e["date"] < end),
+                  key=lambda e: (e["date"], e["title"]))
+
+
+def timeline_events(view: dict) -> list[dict]:
+    """The timeline's range: its first period to the end of its last."""
+    slots = periods(view)
+    if not slots:
+        return []
+    last = date.fromisoformat(slots[-1])
+    end = date(last.year + 1, 1, 1) if view["period"] == "year" else \
+        date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return events_between(view, slots[0], end.isoformat())
+
+
+def compare_years_events(view: dict) -> list[dict]:
+    """The comparison by year's range: its first year to the end of its last."""
+    years = compare_years(view)["year"]
+    if not len(years):
+        return []
+    return events_between(view, f"{years.min()}-01-01", f"{years.max() + 1}-01-01")
+
+
+# ---------------------------------------------------------------------- what changed
+def add_months(day: date, n: int) -> date:
+    """The same day n months later (earlier for n < 0), clipped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + n
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def change_periods(view: dict) -> dict | None:
+    """README "What changed": the date filter's period (no end: the data's newest date; no
+    start: 12 months before the end) against the baseline picked, else the previous period of
+    the same length, in whole months when the period is whole months, else in days."""
+    hi = date.fromisoformat(view["to"] or AS_OF)
+    lo = date.fromisoformat(view["from"]) if view["from"] else \
+        add_months(hi + timedelta(days=1), -12)
+    if view["base_from"]:
+        b0, b1 = date.fromisoformat(view["base_from"]), date.fromisoformat(view["base_to"])
+        return dict(current=(lo, hi), baseline=(b0, b1),
+                    words=f"{b0:%d %b %Y} to {b1:%d %b %Y}")
+    months = next((n for n in range(1, 2400) if add_months(lo, n) == hi + timedelta(days=1)),
+                  0)
+    if months:
+        start, words = add_months(lo, -months), f"the previous {months} month"
+        plural = months > 1
+    else:
+        days = (hi - lo).days + 1
+        start, words, plural = lo - timedelta(days=days), f"the previous {days} day", days > 1
+    return dict(current=(lo, hi), baseline=(start, lo - timedelta(days=1)),
+                words=words + ("s" if plural else ""))
+
+
+def _period_view(view: dict, period: tuple[date, date]) -> dict:
+    return dict(view, **{"from": period[0].isoformat(), "to": period[1].isoformat()})
+
+
+def change_kpis(view: dict) -> tuple[dict, dict, dict]:
+    """The headline numbers of the period and of its baseline, every filter applied."""
+    p = change_periods(view)
+    return kpis(_period_view(view, p["current"])), kpis(_period_view(view, p["baseline"])), p
+
+
+def _per_district(view: dict) -> dict[str, list[int]]:
+    """{district: [attacks, known killed]}, each incident in each district it names,
+    ignoring the district filter."""
+    out: dict[str, list[int]] = {}
+    sel = select(view, ignore=("district",))
+    for parts, killed in zip(sel["districts"], sel["killed"]):
+        for d in parts:
+            row = out.setdefault(d, [0, 0])
+            row[0] += 1
+            row[1] += 0 if killed != killed else int(killed)
+    return out
+
+
+def change_by_district(view: dict) -> list[dict]:
+    """Per district with attacks in either period: both periods' attacks and killed, the
+    changes, the percentage of the baseline's attacks (inf from none) and the flag (a change
+    of at least flag_pct % and flag_min attacks, up or down); most risen first (attacks,
+    then killed), then by name."""
+    p = change_periods(view)
+    now = _per_district(_period_view(view, p["current"]))
+    base = _per_district(_period_view(view, p["baseline"]))
+    out = []
+    for d in set(now) | set(base):
+        a, k = now.get(d, [0, 0])
+        a0, k0 = base.get(d, [0, 0])
+        pct = 100.0 * (a - a0) / a0 if a0 else float("inf")
+        out.append(dict(district=d, attacks=a, attacks_base=a0, killed=k, killed_base=k0,
+                        d_attacks=a - a0, d_killed=k - k0, pct=pct,
+                        flagged=abs(a - a0) >= view["flag_min"] and abs(pct) >= view["flag_pct"]))
+    return sorted(out, key=lambda r: (-r["d_attacks"], -r["d_killed"], r["district"]))

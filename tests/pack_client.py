@@ -44,7 +44,7 @@ def check_pack(response: dict, seen: list) -> str:
         download["content"].encode()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = sorted(n.split("/", 1)[1] for n in zf.namelist())
-    assert len(names) == 13 and names[0] == "01_district.png" and "briefing.pptx" in names
+    assert len(names) == 14 and names[0] == "01_district.png" and "briefing.pptx" in names
     assert response["export-status"]["children"] == f"Downloaded {download['filename']}"
     steps = [PROGRESS.match(str(v)) for v in seen if v]
     assert any(m and m.group(1) == "Rendering charts" for m in steps), seen

@@ -6,15 +6,34 @@ to 'stats'), each test builds its own instead: a shared fixture would credit its
 first test that built it only, and mutmut would then run only that test against its mutants.
 """
 import os
+import sys
 
 
-def _mutating() -> bool:
+def recording() -> bool:
+    """mutmut is recording which tests run which code (its "stats" phase)."""
     return os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
 
 def per_session(fixture_name, config) -> str:
-    return "function" if _mutating() else "session"
+    return "function" if recording() else "session"
 
 
 def per_module(fixture_name, config) -> str:
-    return "function" if _mutating() else "module"
+    return "function" if recording() else "module"
+
+
+def clear_caches() -> None:
+    """Empty every functools cache of the dashboard (reference tables, polygons, mappings).
+
+    mutmut forks each mutant's run from a process that has already run the tests: what those
+    cached would hide a mutant in the cached code. And while it records which tests run which
+    code, a cache would credit its code to the first test only."""
+    for name, module in list(sys.modules.items()):
+        if name == "dashboard" or name.startswith("dashboard."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def mutant_running() -> bool:
+    return os.environ.get("MUTANT_UNDER_TEST", "") not in ("", "stats")

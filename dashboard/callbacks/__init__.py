@@ -1,13 +1,14 @@
 """Callbacks, kept thin and split by job.
 
 ``controller``: the view callback, one round trip per event (URL, click, selection, chip,
-control): the new ViewState, mirrored in the controls and the URL, with ``render``'s charts
-(only what changed), numbers and chips and ``table``'s rows for it. ``render`` also registers
-the browser's own callbacks. ``pack``: the briefing pack. ``details``: one incident's dialog.
+a chart table's row, control): the new ViewState, mirrored in the controls and the URL, with
+``render``'s charts (only what changed), numbers and chips, ``a11y``'s titles, summaries and
+tables of the charts, and ``table``'s rows for it. ``render`` and ``a11y`` also register the
+browser's own callbacks. ``pack``: the briefing pack. ``details``: one incident's dialog.
 """
 from __future__ import annotations
 
-from . import controller, details, pack, render
+from . import a11y, controller, details, pack, render
 
 
 def register(app, ds, manager, cache=None) -> None:
@@ -16,4 +17,5 @@ def register(app, ds, manager, cache=None) -> None:
     controller.register(app, ds, cache)
     details.register(app, ds)
     render.register(app)
+    a11y.register(app, ds, cache)
     pack.register(app, ds, manager)

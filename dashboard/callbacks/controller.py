@@ -4,13 +4,14 @@ control mirror it; and in the same answer the charts (only what changed), the nu
 chips and the table of the new state (``render``, ``table``)."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from dash import Input, Output, State, ctx, html
 
 from .. import aggregate, clicks, ids
-from . import render, table
-from ..charts import BY_GRAPH_ID, CHARTS
+from . import a11y, render, table
+from ..charts import BY_GRAPH_ID, BY_NAME, CHARTS
 from ..filters import Display, ViewState, parse_date, parse_min_killed
 
 CLICKABLE = tuple(c for c in CHARTS if c.click)
@@ -26,6 +27,11 @@ def next_state(trigger: str | dict | None, current: ViewState, ds, *, search: st
         return ViewState(display=Display(tab=current.display.tab)), []
     if trigger == ids.STATE:  # the stored view itself (tools and tests set it): as it is
         return current, []
+    if trigger == ids.ROW_CHOSEN:  # a row of a chart's table: as a click on its bar
+        row = event if isinstance(event, dict) else {}
+        chart = BY_NAME.get(str(row.get("chart")))
+        return chart.click(current, json.loads(row["event"]), ds) if chart and \
+            chart.click and isinstance(row.get("event"), str) else (current, [])
     if trigger == ids.CHIP_REMOVED:
         chip = event if isinstance(event, dict) else {}
         f = current.filters.without(str(chip.get("dim")), chip.get("value") or None)
@@ -44,11 +50,17 @@ def from_controls(current: ViewState, controls: dict) -> ViewState:
               for cid, name in ids.FILTER_CONTROLS.items()}
     filters = replace(current.filters, date_from=parse_date(controls.get("start")),
                       date_to=parse_date(controls.get("end")),
-                      min_killed=parse_min_killed(controls.get("min_killed")), **values)
-    display = Display(period=controls.get("period") or "year",
-                      tab=controls.get("tab") or current.display.tab,
-                      common_rule=bool(controls.get("common_rule",
-                                                    current.display.common_rule)))
+                      min_killed=parse_min_killed(controls.get("min_killed")),
+                      precise=bool(controls.get("precise")), **values)
+    d = current.display
+    display = replace(d, period=controls.get("period") or "year",
+                      tab=controls.get("tab") or d.tab,
+                      common_rule=bool(controls.get("common_rule", d.common_rule)),
+                      events=bool(controls.get("show_events", d.events)),
+                      base_from=parse_date(controls.get("base_start", d.base_from)),
+                      base_to=parse_date(controls.get("base_end", d.base_to)),
+                      flag_pct=controls.get("flag_pct", d.flag_pct),
+                      flag_min=controls.get("flag_min", d.flag_min))
     return ViewState(filters, display)
 
 
@@ -69,7 +81,11 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
         "start": f.date_from.isoformat() if f.date_from else None,
         "end": f.date_to.isoformat() if f.date_to else None,
         "controls": {cid: list(getattr(f, name)) for cid, name in ids.FILTER_CONTROLS.items()},
-        "min_killed": f.min_killed, "period": d.period, "tab": d.tab, "rule": d.common_rule,
+        "min_killed": f.min_killed, "precise": f.precise, "period": d.period, "tab": d.tab,
+        "rule": d.common_rule,
+        "show_events": d.events, "flag_pct": d.flag_pct, "flag_min": d.flag_min,
+        "base_start": d.base_from.isoformat() if d.base_from else None,
+        "base_end": d.base_to.isoformat() if d.base_to else None,
         "clicks": {c.graph_id: None for c in CLICKABLE if c.event == "clickData"},
     }
 
@@ -77,14 +93,18 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
 def _control_props() -> dict:
     return {"start": (ids.FILTER_DATE, "start_date"), "end": (ids.FILTER_DATE, "end_date"),
             "min_killed": (ids.FILTER_MIN_KILLED, "value"),
+            "precise": (ids.FILTER_PRECISE, "value"),
             "period": (ids.FILTER_PERIOD, "value"), "tab": (ids.TABS, "active_tab"),
-            "rule": (ids.COMPARE_RULE, "value")}
+            "rule": (ids.COMPARE_RULE, "value"), "show_events": (ids.FILTER_EVENTS, "value"),
+            "base_start": (ids.CHANGE_BASELINE, "start_date"),
+            "base_end": (ids.CHANGE_BASELINE, "end_date"),
+            "flag_pct": (ids.CHANGE_PCT, "value"), "flag_min": (ids.CHANGE_MIN, "value")}
 
 
 def _inputs(props: dict) -> dict:
     return {
         "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
-        "chip": Input(ids.CHIP_REMOVED, "data"),
+        "chip": Input(ids.CHIP_REMOVED, "data"), "row": Input(ids.ROW_CHOSEN, "data"),
         "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
         "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
         **{key: Input(*where) for key, where in props.items()},
@@ -93,12 +113,14 @@ def _inputs(props: dict) -> dict:
     }
 
 
-def _event(trigger, events: dict, published_row, chip):
+def _event(trigger, events: dict, given: dict):
     """The payload of the event that fired: a chart's click, a table row, a chip."""
     if trigger == ids.PUBLISHED_GRID:
-        return published_row
+        return given["published_row"]
     if trigger == ids.CHIP_REMOVED:
-        return chip
+        return given["chip"]
+    if trigger == ids.ROW_CHOSEN:
+        return given["row"]
     return events.get(trigger) if isinstance(trigger, str) else None
 
 
@@ -115,16 +137,16 @@ def register(app, ds, cache=None) -> None:
     }
 
     @app.callback(output=outputs, inputs=_inputs(props),
-                  state={"drawn": State(ids.DRAWN, "data")})
-    def view(search, reset, chip, events, published_row, start, end, min_killed, period,
-             tab, rule, controls, stored, drawn):
+                  state={"drawn": State(ids.DRAWN, "data"), "hidden": a11y.open_tables()})
+    def view(search, events, controls, stored, drawn, hidden, **given):
         trigger = ctx.triggered_id
-        values = dict(controls, start=start, end=end, min_killed=min_killed, period=period,
-                      tab=tab, common_rule=rule)
+        values = dict(controls, **{k: given[k] for k in props},
+                      common_rule=given["rule"])
         new, notices = next_state(trigger, ViewState.from_dict(stored), ds, search=search,
-                                  controls=values,
-                                  event=_event(trigger, events, published_row, chip))
+                                  controls=values, event=_event(trigger, events, given))
         if trigger != ids.STATE:  # a stored view is rendered as it is, as it always was
             new = new.sanitised(ds.reference, clicks.data_values(ds))
         view = aggregate.View(ds, new, cache)  # one view, its masks shared by all outputs
-        return {**mirrored(new, notices), **render.rendered(view, drawn), **table.table(view)}
+        tables = {name for name, closed in hidden.items() if closed is False}
+        return {**mirrored(new, notices), **render.rendered(view, drawn, tables),
+                **table.table(view)}

@@ -8,27 +8,42 @@ import pandas as pd
 from dash import Output
 
 from .. import aggregate, ids
+from ..data.schema import BOUNDS
 from ..layout import GRID_LIMIT, source_cell_markdown
 
 TEXT = ("district", "group", "attribution", "target_type", "attack_type")
 
 
 def grid_rows(rows) -> list[dict]:
-    """Incident rows as the grid's records (an unknown count left out, sources as links)."""
+    """Incident rows as the grid's records (an unknown count left out, sources as links,
+    the sources' range of a count as '70-94' where it differs, else left out)."""
     dates = rows["date"].dt.strftime("%Y-%m-%d").tolist()
     sources = [source_cell_markdown(u, t) for u, t in
                zip(rows["source_urls"], rows["source_text"].fillna(""))]
     texts = {k: rows[k].astype(str).tolist() for k in TEXT}
     counts = {k: rows[k].astype("Int64").tolist() for k in ("killed", "injured")}
+    spans = {f"{k}_range": _spans(rows, k) for k in counts}
     records = []
     for i, iid in enumerate(rows["incident_id"].tolist()):
         r = {"incident_id": iid, "date": dates[i], **{k: texts[k][i] for k in TEXT}}
         for k, values in counts.items():
             if not pd.isna(values[i]):
                 r[k] = int(values[i])
+        for k, values in spans.items():
+            if values[i] is not None:
+                r[k] = values[i]
         r["sources"] = sources[i]
         records.append(r)
     return records
+
+
+def _spans(rows, count: str) -> list[str | None]:
+    """Each row's range of `count` as 'low-high' (a blank bound is the best figure), or None
+    where the best figure is unknown or the sources agree."""
+    best = rows[count]
+    low, high = (rows[b].fillna(best) if b in rows else best for b in BOUNDS[count])
+    differs = (best.notna() & ((low != best) | (high != best))).fillna(False).to_numpy()
+    return [f"{lo}-{hi}" if d else None for d, lo, hi in zip(differs, low, high)]
 
 
 def grid_note(total: int) -> str:

@@ -2,7 +2,7 @@
 every view filters and counts on (computed once)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -10,21 +10,27 @@ import numpy as np
 import pandas as pd
 
 from ..reference import Reference, load_reference
-from .schema import DISTRICT_SEP, LoadResult
+from .events import shipped_events
+from .schema import BOUNDS, DISTRICT_SEP, LoadResult
 
 
 @dataclass
 class Dataset:
-    """Validated incidents plus the (incident, district) links used for district views."""
+    """Validated incidents plus the (incident, district) links used for district views, and
+    the key events."""
 
     incidents: pd.DataFrame
     links: pd.DataFrame
     reference: Reference
+    # key events drawn on the charts (data/events.csv unless given)
+    events: pd.DataFrame = field(default_factory=shipped_events)
 
     @classmethod
-    def from_result(cls, result: LoadResult, ref: Reference | None = None) -> "Dataset":
+    def from_result(cls, result: LoadResult, ref: Reference | None = None,
+                    events: pd.DataFrame | None = None) -> "Dataset":
         return cls(result.incidents, district_links(result.incidents),
-                   ref or result.reference or load_reference())
+                   ref or result.reference or load_reference(),
+                   shipped_events() if events is None else events)
 
     # Numpy views of the columns, computed once: every update filters and counts on these.
     @cached_property
@@ -58,6 +64,10 @@ class Dataset:
             unknown = np.isnan(out[column])
             out[f"{column}_known"] = np.where(unknown, 0.0, out[column])
             out[f"{column}_unknown"] = unknown.astype("float64")
+            for bound in BOUNDS[column]:  # the sources' range; a blank bound is the best figure
+                given = inc[bound].to_numpy(dtype="float64", na_value=np.nan)
+                out[bound] = np.where(np.isnan(given), out[f"{column}_known"], given)
+        out.update(precision_flags(inc))
         return out
 
     def isin(self, column: str, values) -> np.ndarray:
@@ -82,6 +92,18 @@ class Dataset:
             series = self.links["district"] if column == "district" else self.incidents[column]
             memo[column] = sorted(str(v) for v in series.dropna().unique())
         return memo[column]
+
+
+PRECISE_PLACES = ("town", "district")
+
+
+def precision_flags(inc: pd.DataFrame) -> dict[str, np.ndarray]:
+    """'precise': the day is exact and the place is the town or district; 'province_level':
+    the place is known to the province only. Blank (unknown) precision is neither."""
+    dates = inc["date_precision"].fillna("").to_numpy(dtype=object)
+    places = inc["place_precision"].fillna("").to_numpy(dtype=object)
+    return {"precise": (dates == "day") & np.isin(places, PRECISE_PLACES),
+            "province_level": places == "province"}
 
 
 def district_links(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -12,16 +12,19 @@ REQUIRED = (
     "incident_id", "date", "province", "district", "group", "attribution",
     "target_type", "attack_type", "killed", "injured", "source_urls",
 )
+RANGES = ("killed_low", "killed_high", "injured_low", "injured_high")  # blank: the best figure
+BOUNDS = {"killed": ("killed_low", "killed_high"), "injured": ("injured_low", "injured_high")}
+PRECISION = ("date_precision", "place_precision")  # blank: unknown (data/vocabularies.csv)
 OPTIONAL = (
     "collection", "location", "latitude", "longitude", "claimant_reported",
-    "target_detail", "notes", "source_text",
+    "target_detail", "notes", "source_text", *RANGES, *PRECISION,
 )
 COLUMNS = REQUIRED + OPTIONAL
 DISTRICT_SEP = ";"
 CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "attack_type",
                "collection")
 TEXT = ("incident_id", "location", "claimant_reported", "target_detail", "notes",
-        "source_urls", "source_text", "source_file")
+        "source_urls", "source_text", "source_file", *PRECISION)
 MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
@@ -105,7 +108,7 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in TEXT:
         frame[c] = frame[c].astype("string")
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    for c in ("killed", "injured"):
+    for c in ("killed", "injured", *RANGES):
         frame[c] = frame[c].astype("Int64")
     for c in ("latitude", "longitude"):
         frame[c] = frame[c].astype("Float64")
@@ -123,3 +126,15 @@ def empty_frame() -> pd.DataFrame:
 def count_text(value) -> str:
     """A count as people read it: the number, or 'unknown' (blank never means zero)."""
     return "unknown" if pd.isna(value) else str(int(value))
+
+
+def bounds(row, count: str) -> tuple[int, int] | None:
+    """(low, high) the sources give for a row's `count` ('killed' or 'injured'), a blank bound
+    being the best figure; None when the best figure is unknown."""
+    best = row[count]
+    if pd.isna(best):
+        return None
+    low, high = (row.get(c) for c in BOUNDS[count])
+    return (int(best) if low is None or pd.isna(low) else int(low),
+            int(best) if high is None or pd.isna(high) else int(high))
+

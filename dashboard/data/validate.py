@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..reference import PAKISTAN_BOUNDS, VOCAB_FIELDS, Reference, load_reference, split_list
+from ..reference import (PAKISTAN_BOUNDS, PRECISION_FIELDS, VOCAB_FIELDS, Reference,
+                         load_reference, split_list)
 from .readers import unique_names
-from .schema import (COLUMNS, DISTRICT_SEP, MAX_COUNT, OPTIONAL, REQUIRED, URL, LoadResult,
-                     Problem, RawTable, empty_frame, typed)
+from .schema import (BOUNDS, COLUMNS, DISTRICT_SEP, MAX_COUNT, OPTIONAL, REQUIRED, URL,
+                     LoadResult, Problem, RawTable, empty_frame, typed)
 
 _NOT_A_NAME = re.compile(r"[<>{}\x00-\x1f\x7f]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
@@ -96,6 +97,9 @@ def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today:
              for f in VOCAB_FIELDS}
     killed = _check_count(text["killed"], "killed", out)
     injured = _check_count(text["injured"], "injured", out)
+    ranges = {**_check_range(text, killed, "killed", out),
+              **_check_range(text, injured, "injured", out)}
+    precision = {f: _check_precision(text[f], f, ref.vocab[f], out) for f in PRECISION_FIELDS}
     lat, lon = _check_coordinates(text["latitude"], text["longitude"], provinces, ref, out)
     _check_urls(text["source_urls"], text["source_text"], require_url, out)
     collection = text["collection"].where(text["collection"] != "", Path(source).stem)
@@ -105,6 +109,7 @@ def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today:
         "collection": collection,
         **{c: text[c] for c in ("location", "claimant_reported", "target_detail", "notes")},
         "source_urls": text["source_urls"], "source_text": text["source_text"],
+        **ranges, **precision,
     }
 
 
@@ -222,6 +227,9 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
 
 
 def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
+    blank = (values == "").to_numpy(dtype=bool)
+    if blank.all():  # an optional column left empty (the range bounds, mostly): all unknown
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
     numbers = pd.to_numeric(values.where(values != ""), errors="coerce")
     for row in np.flatnonzero((numbers.isna() & (values != "")).to_numpy()):
         out.add(row, name, values.iat[row], "not a number (leave blank when unknown)")
@@ -239,6 +247,33 @@ def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
     clean = numbers.where(np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 == 0)
                           & (numbers <= MAX_COUNT))
     return clean.astype("Float64").round().astype("Int64")
+
+
+def _check_range(text: dict[str, pd.Series], best: pd.Series, count: str,
+                 out: _Collector) -> dict[str, pd.Series]:
+    """A count's bounds: whole numbers, low <= best <= high; a bound needs the best figure."""
+    low_name, high_name = BOUNDS[count]
+    low, high = (_check_count(text[c], c, out) for c in (low_name, high_name))
+    for name, bound, wrong, words in ((low_name, low, low > best, "above"),
+                                      (high_name, high, high < best, "below")):
+        for row in np.flatnonzero(wrong.fillna(False).to_numpy(dtype=bool)):
+            out.add(row, name, text[name].iat[row],
+                    f"{words} {count} {best.iat[row]}: the range must hold the best figure "
+                    f"({low_name} <= {count} <= {high_name})")
+        orphan = bound.notna() & best.isna() & (text[count] == "")
+        for row in np.flatnonzero(orphan.to_numpy(dtype=bool)):
+            out.add(row, name, text[name].iat[row],
+                    f"a bound without a best figure: give {count} (blank means unknown)")
+    return {low_name: low, high_name: high}
+
+
+def _check_precision(values: pd.Series, name: str, lookup, out: _Collector) -> pd.Series:
+    """Date or place precision: one of the vocabulary's values, or blank (unknown)."""
+    resolved = values.map({v: lookup.resolve(v) for v in values.unique()})
+    for row in np.flatnonzero((resolved.isna() & (values != "")).to_numpy()):
+        out.add(row, name, values.iat[row], f"unknown {name}; expected one of "
+                                            f"{', '.join(lookup.canonical)} (blank: unknown)")
+    return resolved.fillna("")
 
 
 def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.Series,

@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..paths import MAPPINGS_DIR
 from ..reference import fold, split_list
-from .common import Converter, ExportFormat, caveat_notes, detail, sources, with_notes
+from .common import (Converter, ExportFormat, caveat_notes, detail, precision, sources,
+                     with_notes)
 
 DATES = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y",
          "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
@@ -34,6 +35,11 @@ ARMED_GROUPS = {"rebel group", "political militia", "identity militia"}
 NOT_ATTACK = "not political violence"
 NO_GROUP = "no non-state armed group as the attacker (state forces or others only)"
 LABEL = "Not a militant attack: {}"
+# ACLED's codebook: time_precision 1 the day is reported, 2 a few days or a week, 3 the month;
+# geo_precision 1 the town, 2 near a town or within a district, 3 a larger region (the point is
+# the region's centre or the provincial capital, so it does not place the row).
+TIME_PRECISION = {1: "day", 2: "approximate", 3: "month"}
+GEO_PRECISION = {1: "town", 2: "district", 3: "province"}
 
 
 @lru_cache(maxsize=1)
@@ -70,10 +76,15 @@ def row(conv: Converter, r: dict[str, str], line: int) -> dict | None:
         return None
     day = parse_date(r["event_date"])
     notes = caveat_notes(FORMAT)
+    where = precision(conv, line, "geo_precision", r["geo_precision"], GEO_PRECISION)
+    when = precision(conv, line, "time_precision", r["time_precision"], TIME_PRECISION)
+    point = (r["latitude"], r["longitude"]) if where != "province" else ("", "")
+    if where == "province":
+        notes.append("ACLED geo_precision 3 (a larger region): placed by its names, not by "
+                     "its coordinates (a regional centre or the provincial capital).")
     place = conv.place(line, r["country"], ("admin1", r["admin1"]),
-                       [("admin2", r["admin2"]), ("location", r["location"])],
-                       r["latitude"], r["longitude"], notes)
-    if place is None:  # left out (another country or province) or rejected
+                       [("admin2", r["admin2"]), ("location", r["location"])], *point, notes)
+    if place is None or where is None or when is None:  # left out or rejected
         return None
     if side is None and not keep_all:
         conv.leave_out(line, NOT_ATTACK if role == "not political violence" else NO_GROUP,
@@ -112,6 +123,8 @@ def row(conv: Converter, r: dict[str, str], line: int) -> dict | None:
         "claimant_reported": "; ".join(a for a in (r[f"actor{n}"], r[f"assoc_actor_{n}"]) if a),
         "target_detail": detail("ACLED", r["event_type"], r["sub_event_type"]),
         "notes": with_notes(r["notes"], notes),
+        "date_precision": when,
+        "place_precision": where,
     }
 
 
@@ -136,7 +149,7 @@ FORMAT = ExportFormat(
              "assoc_actor_1|ally_actor_1", "inter1", "actor2", "assoc_actor_2|ally_actor_2",
              "inter2", "country", "admin1", "admin2", "location", "latitude", "longitude",
              "fatalities", "notes", "source"),
-    optional=("sub_event_type",),
+    optional=("sub_event_type", "time_precision", "geo_precision"),
     signature=frozenset({"event_id_cnty", "event_date", "actor1"}),
     caveats=(("killed", "ACLED fatalities are not split by side and may include attackers"),
              ("injured", "ACLED records no injuries: injured is left unknown, never zero"),

@@ -129,7 +129,7 @@ class ImportReport:
         """The counts: rows read = converted + left out (by reason) + rejected."""
         out = [f"  {self.rows_read:,} rows read: {self.converted:,} converted, "
                f"{self.left_out_rows:,} left out, {self.rejected:,} rejected"]
-        for reason, part in self.left_out.groupby("reason", sort=False):
+        for reason, part in self.left_out.groupby("reason"):  # sorted by reason
             details = [f"{d} {n:,}" for d, n in zip(part["detail"], part["rows"])]
             shown = "; ".join(details[:SHOWN]) + (
                 f"; ... and {len(details) - SHOWN} more" if len(details) > SHOWN else "")
@@ -336,16 +336,6 @@ class Converter:
                 return ours
         return None
 
-    def province(self, raw: str, column: str, line: int) -> str | None:
-        ours = self._province_named(raw)
-        if ours:
-            self.mapped.append((line, "province", raw, ours, "mapped"))
-            return ours
-        covered = ", ".join(self.ref.province_lookup.canonical)
-        self.reject(line, column, raw, "missing: the province is needed to place the row"
-                    if not raw else f"not one of the provinces the gazetteer covers ({covered})")
-        return None
-
     def district(self, province: str, candidates: list[tuple[str, str]], line: int,
                  notes: list[str]) -> str:
         """The first candidate that is a district of the row's province; else a placeholder."""
@@ -373,6 +363,19 @@ def whole(text: str) -> int | None:
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
+
+
+def precision(conv: Converter, line: int, column: str, raw: str,
+              codes: dict[int, str]) -> str | None:
+    """An export's precision code as our value ('' when blank: unknown); None when the code is
+    not one the export defines (the row is rejected, naming the column and the codes)."""
+    if raw.strip() == "":
+        return ""
+    ours = codes.get(whole(raw))
+    if ours is None:
+        known = ", ".join(f"{k} ({v})" for k, v in codes.items())
+        conv.reject(line, column, raw, f"not a {column} code: expected {known}")
+    return ours
 
 
 def sources(citations: list[str], notes: list[str]) -> dict[str, str]:

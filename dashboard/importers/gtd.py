@@ -10,16 +10,26 @@ from __future__ import annotations
 from datetime import date
 
 from ..reference import fold
-from .common import Converter, ExportFormat, detail, sources, whole, with_notes
+from .common import Converter, ExportFormat, detail, precision, sources, whole, with_notes
 
 UNKNOWN_COUNT = -99
+# GTD's codebook, specificity: 1 the town's own coordinates; 2 the town is named but the point
+# is the centre of the smallest region found; 3 not in a town, that region's centre; 4 only the
+# province (first-order region) is known; 5 not even that (the country's centre). From 4 on the
+# point does not place the row.
+SPECIFICITY = {1: "town", 2: "district", 3: "district", 4: "province", 5: "province"}
 
 
 def row(conv: Converter, r: dict[str, str], line: int) -> dict | None:
     notes: list[str] = []
+    where = precision(conv, line, "specificity", r["specificity"], SPECIFICITY)
+    point = (r["latitude"], r["longitude"]) if where != "province" else ("", "")
+    if where == "province":
+        notes.append(f"GTD specificity {r['specificity']} (province or country centre): placed "
+                     "by its names, not by its coordinates.")
     place = conv.place(line, r["country_txt"], ("provstate", r["provstate"]),
-                       [("city", r["city"])], r["latitude"], r["longitude"], notes)
-    if place is None:  # left out (another country or province) or rejected
+                       [("city", r["city"])], *point, notes)
+    if place is None or where is None:  # left out (another country or province) or rejected
         return None
     day = parse_date(conv, r, line, notes)
     killed = victims(conv, r, "nkill", "nkillter", "killed", line, notes)
@@ -49,6 +59,8 @@ def row(conv: Converter, r: dict[str, str], line: int) -> dict | None:
         "claimant_reported": "; ".join(names) or r["gname"],
         "target_detail": detail("GTD", r["targtype1_txt"]),
         "notes": with_notes(r["summary"], notes),
+        "date_precision": date_precision(r),
+        "place_precision": where,
     }
 
 
@@ -64,10 +76,21 @@ def parse_date(conv: Converter, r: dict[str, str], line: int, notes: list[str]) 
         conv.reject(line, "iyear-imonth-iday", given, f"not a real calendar date ({exc})")
         return None
     if month == 0:
-        notes.append("GTD month unknown (imonth=0); date set to 1 January.")
+        notes.append("GTD month unknown (imonth=0); date set to 1 January; date precision left "
+                     "blank (only the year is known).")
     elif day == 0:
         notes.append("GTD day unknown (iday=0); date set to the 1st.")
     return result.isoformat()
+
+
+def date_precision(r: dict[str, str]) -> str:
+    """'month' when GTD's day is unknown (iday 0), 'approximate' when approxdate says the date
+    is approximate, else 'day'; blank when even the month is unknown (no value says 'year')."""
+    if whole(r["imonth"]) == 0:
+        return ""
+    if whole(r["iday"]) == 0:
+        return "month"
+    return "approximate" if r["approxdate"] else "day"
 
 
 def count(text: str, column: str, notes: list[str]) -> str:
@@ -105,7 +128,7 @@ FORMAT = ExportFormat(
     columns=("eventid", "iyear", "imonth", "iday", "country_txt", "provstate", "city",
              "latitude", "longitude", "gname", "targtype1_txt", "attacktype1_txt", "nkill",
              "nwound", "summary", "scite1", "scite2", "scite3", "claimed"),
-    optional=("nkillter", "nwoundte", "gname2", "gname3"),
+    optional=("nkillter", "nwoundte", "gname2", "gname3", "specificity", "approxdate"),
     signature=frozenset({"eventid", "iyear", "gname"}),
     caveats=(("killed", "GTD killed and injured are victims only: nkill less nkillter and "
                         "nwound less nwoundte where both are known; where nkillter or "

@@ -157,7 +157,7 @@ def dropdown_values(page, cid: str) -> list[str]:
 
 # ---------------------------------------------------------------------- tests
 def test_all_four_charts_draw(page):
-    open_app(page, attacks="126")
+    open_app(page, attacks="131")
     for gid in ("graph-district", "graph-target", "graph-timeline"):
         expect(page.locator(f"#{gid} .main-svg").first).to_be_visible()
         assert page.locator(f"#{gid} g.trace.bars .point path").count() > 0, gid
@@ -167,14 +167,14 @@ def test_all_four_charts_draw(page):
     outline = geo.locator("g.layer.countries path").first  # drawn from the topojson file
     expect(outline).to_have_attribute("d", re.compile(".{100}"))
     assert page.base + "/assets/topojson/asia_50m.json" in page.requests
-    expect(page.locator("#coverage")).to_contain_text("126 incidents")
+    expect(page.locator("#coverage")).to_contain_text("131 incidents")
 
 
 def test_click_district_bar_filters_everything(page, incidents):
-    open_app(page, attacks="126")
+    open_app(page, attacks="131")
     mastung = in_districts(incidents, "Mastung")
     n = len(mastung)
-    assert 0 < n < 126
+    assert 0 < n < 131
 
     click_bar(page, "graph-district", "Mastung")
     expect_kpis(page, mastung)
@@ -213,7 +213,7 @@ def test_malformed_url_is_ignored_with_a_notice(page):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     open_app(page, "/?group=NOPE&from=2020-13-45&zzz=1&district=<script>alert(1)</script>",
-             attacks="126")
+             attacks="131")
 
     notice = page.locator("#url-notice")
     expect(notice).to_be_visible()
@@ -228,7 +228,7 @@ def test_malformed_url_is_ignored_with_a_notice(page):
 
 
 def test_timeline_box_select_sets_date_range(page, incidents):
-    open_app(page, attacks="126")
+    open_app(page, attacks="131")
     page.locator("#graph-timeline").scroll_into_view_if_needed()
     box = page.locator("#graph-timeline .nsewdrag").first.bounding_box()
     y = box["y"] + box["height"] / 2
@@ -242,7 +242,7 @@ def test_timeline_box_select_sets_date_range(page, incidents):
     lo, hi = q["from"][0], q["to"][0]
     assert lo < hi
     view = incidents[incidents["date"].between(lo, hi)]
-    assert 0 < len(view) < 126
+    assert 0 < len(view) < 131
     expect_kpis(page, view)
     expect(page.locator("#filter-date")).to_have_value(lo)
     expect(page.locator("#filter-date-end-date")).to_have_value(hi)
@@ -255,7 +255,7 @@ def test_chip_close_removes_its_filter(page, incidents):
     with page.expect_response(lambda r: "/_dash-update-component" in r.url) as response:
         page.locator("#chips .chip-close").click()
     assert response.value.ok, f"callback answered HTTP {response.value.status}"
-    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(page.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
     expect_query(page, {})
     assert dropdown_values(page, "filter-group") == []
 
@@ -277,9 +277,9 @@ def test_reset_clears_every_filter(page, incidents):
 
 
 def test_grid_row_opens_modal_with_all_sources(page, incidents):
-    open_app(page, attacks="126")
-    expect(page.locator("#grid-note")).to_have_text("126 incidents in view.")
-    assert grid_row_count(page) == 126
+    open_app(page, attacks="131")
+    expect(page.locator("#grid-note")).to_have_text("131 incidents in view.")
+    assert grid_row_count(page) == 131
     page.locator("#grid-incidents").scroll_into_view_if_needed()  # rows render when seen
     rows = page.locator("#grid-incidents .ag-center-cols-container .ag-row")
     expect(rows.first).to_be_visible(timeout=SETTLE_MS)
@@ -336,7 +336,7 @@ def test_charts_use_the_briefing_look(page):
     frame's type (tests/e2e/test_screen.py)."""
     from dashboard.figures import BRIEFING, SCREEN_FONT
     font = BRIEFING["layout"]["font"]
-    open_app(page, attacks="126")
+    open_app(page, attacks="131")
     for gid in GRAPHS:
         drawn = page.evaluate(
             "gid => document.querySelector(`#${gid} .js-plotly-plot`)._fullLayout.font",
@@ -373,7 +373,7 @@ def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
         assert names[:4] == ["01_district.png", "02_target.png", "03_timeline.png",
                              "04_map.png"]
         assert names[-3:] == ["briefing.pptx", "incidents.csv", "sources.md"]
-        assert len(names) == 13
+        assert len(names) == 14
         rows = zf.read(next(n for n in zf.namelist() if n.endswith("incidents.csv")))
     ids = {line.split(",", 1)[0] for line in rows.decode().strip().splitlines()[1:]}
     assert ids == set(view["incident_id"])

@@ -22,7 +22,7 @@ def test_pack_progress_cancel_and_csp(page):
                               ("export-status", "export-pack", "export-cancel"))
     expect(cancel).to_be_disabled()
     button.click()
-    expect(status).to_have_text(re.compile(r"^Rendering charts: \d+ of 10$"), timeout=30_000)
+    expect(status).to_have_text(re.compile(r"^Rendering charts: \d+ of 11$"), timeout=30_000)
     expect(button).to_be_disabled()
     expect(cancel).to_be_enabled()
     cancel.click()

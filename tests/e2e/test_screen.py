@@ -178,7 +178,7 @@ CLICK_POINT = """([lon, lat, pcode]) => {
 
 def test_click_inside_quetta_filters_to_quetta(sized):
     page = sized(1440, 900)
-    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(page.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
     expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
         timeout=SETTLE_MS)
     lon, lat = point_inside(QUETTA)
@@ -195,7 +195,7 @@ def test_click_inside_quetta_filters_to_quetta(sized):
     at = page.evaluate(CLICK_POINT, [lon, lat, QUETTA])  # the map redrew: project again
     page.mouse.move(at["x"] + 1, at["y"])
     page.mouse.click(at["x"], at["y"])  # a second click clears the filter
-    expect(page.locator("#kpi-attacks")).to_have_text("126", timeout=SETTLE_MS)
+    expect(page.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
 
 
 def test_camera_and_svg_keep_the_briefing_frame(sized, tmp_path):

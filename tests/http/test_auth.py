@@ -115,7 +115,7 @@ def test_basic_credentials_of_a_listed_user_work(client, payload):
     assert client.get("/", headers=h).status_code == 200
     assert client.get("/_dash-layout", headers=h).status_code == 200
     r = client.post("/_dash-update-component", json=payload, headers=h)
-    assert r.status_code == 200 and kpis(r.json) == "126"
+    assert r.status_code == 200 and kpis(r.json) == "131"
 
 
 @pytest.mark.parametrize("name,password", [("alice", "wrong password"), ("mallory", PASSWORD),
@@ -210,7 +210,7 @@ def test_served_app_refuses_anonymous_and_takes_basic(users_file, payload):
         assert anon.status_code == 401
         ok = requests.post(base + "/_dash-update-component", json=payload,
                            auth=("alice", PASSWORD), timeout=30)
-        assert ok.status_code == 200 and kpis(ok.json()) == "126"
+        assert ok.status_code == 200 and kpis(ok.json()) == "131"
     finally:
         proc.terminate()
         proc.wait(timeout=10)

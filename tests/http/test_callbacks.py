@@ -116,7 +116,7 @@ def test_row_click_opens_details_with_every_source(cb, ds):
 
 def test_healthz(app):
     r = app.server.test_client().get("/healthz")
-    assert r.status_code == 200 and r.json == {"status": "ok", "incidents": 126}
+    assert r.status_code == 200 and r.json == {"status": "ok", "incidents": 131}
 
 
 def test_bootstrap_css_is_served_locally(app):

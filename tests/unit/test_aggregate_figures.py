@@ -30,7 +30,7 @@ def raw():
 def test_totals_for_isk_in_balochistan(ds, raw):
     t = aggregate.totals(View(ds, Filters(group=("IS-K", "ISPP"), province=("Balochistan",))))
     sel = raw[raw["group"].isin(["IS-K", "ISPP"]) & (raw["province"] == "Balochistan")]
-    assert t.attacks == len(sel) == 36
+    assert t.attacks == len(sel) == 37
     assert t.killed == int(sel["k"].sum()) and t.injured == int(sel["i"].sum())
     assert t.unknown_killed == sel["k"].isna().sum()
     assert t.unknown_injured == sel["i"].isna().sum() == 2

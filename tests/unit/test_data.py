@@ -44,7 +44,9 @@ def _read_raw() -> list[dict[str, str]]:
 
 RAW = _read_raw()
 HEADER = list(RAW[0])
-BASE = RAW[0]  # ISK-BL-20160808-1: Balochistan, Quetta, IS-K, 74 killed, 120 injured
+# ISK-BL-20160808-1: Balochistan, Quetta, IS-K, 74 killed, 120 injured; its range bounds
+# blanked, so that a test may change its counts alone
+BASE = dict(RAW[0], killed_low="", killed_high="", injured_low="", injured_high="")
 BAD_LINE = 3  # where one_bad_row puts the changed row (header is line 1)
 
 
@@ -290,7 +292,10 @@ def test_coordinate_outside_province_box_is_a_note(tmp_path):
     assert_accepted(result)
     notes = [p for p in result.problems if not p.rejects_row]
     assert len(notes) == 1 and notes[0].line == BAD_LINE and "Balochistan" in notes[0].reason
-    assert str(notes[0]).startswith(f"{notes[0].source}:{BAD_LINE}: note: latitude")
+    assert (notes[0].source, notes[0].value) == (str(tmp_path / "incidents.csv"),
+                                                 "34.008, 71.5785")
+    assert str(notes[0]).startswith(f"{tmp_path / 'incidents.csv'}:{BAD_LINE}: note: latitude "
+                                    "'34.008, 71.5785': outside the box of Balochistan")
 
 
 @pytest.mark.parametrize("lat, lon, field", [("30.1", "", "longitude"), ("", "67.0", "latitude")])
@@ -384,7 +389,8 @@ def test_extra_column_kept_and_noted(tmp_path):
     assert (result.rows_in, result.accepted, result.rejected) == (3, 3, 0)
     assert rejecting(result) == []
     [note] = result.problems
-    assert (note.line, note.field, note.rejects_row) == (1, "analyst", False)
+    assert (note.source, note.line, note.field, note.value, note.rejects_row) == (
+        str(tmp_path / "incidents.csv"), 1, "analyst", "", False)
     assert "unknown column" in note.reason
     assert result.incidents["analyst"].tolist() == ["reviewer 0", "reviewer 1", "reviewer 2"]
     assert str(note).endswith("note: analyst: unknown column: kept as text, not validated")
@@ -587,7 +593,7 @@ def _csv_totals() -> tuple[int, int]:
 
 
 def _assert_same_as_csv(result: LoadResult) -> None:
-    assert result.summary() == "126 rows: 126 accepted, 0 rejected"
+    assert result.summary() == "131 rows: 131 accepted, 0 rejected"
     assert rejecting(result) == [], [str(p) for p in result.problems[:5]]
     inc = result.incidents.set_index("incident_id").sort_index()
     assert (int(inc["killed"].sum()), int(inc["injured"].sum())) == _csv_totals()
@@ -607,7 +613,7 @@ def test_excel_round_trip(tmp_path, typed):
     result = load_file(path)
     _assert_same_as_csv(result)
     assert result.incidents.sort_values("source_line")["source_line"].tolist() == list(
-        range(2, 128))  # spreadsheet rows: header in row 1
+        range(2, 133))  # spreadsheet rows: header in row 1
 
 
 @pytest.mark.parametrize("typed", [False, True], ids=["text-cells", "typed-cells"])
@@ -641,12 +647,12 @@ def shipped() -> LoadResult:
 def test_cli_shipped_data_valid():
     proc = run_cli("data/incidents.csv")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.strip() == "126 rows: 126 accepted, 0 rejected"
+    assert proc.stdout.strip() == "131 rows: 131 accepted, 0 rejected"
     assert "Traceback" not in proc.stderr
 
 
 def test_shipped_data_has_no_problems(shipped):
-    assert shipped.summary() == "126 rows: 126 accepted, 0 rejected"
+    assert shipped.summary() == "131 rows: 131 accepted, 0 rejected"
     assert shipped.problems == []
 
 
@@ -670,7 +676,7 @@ def test_shipped_data_every_row_has_http_source(shipped):
 
 def test_shipped_data_totals_match_raw_csv(shipped):
     killed, injured = _csv_totals()
-    assert (killed, injured) == (1423, 2389)
+    assert (killed, injured) == (1441, 2543)
     assert int(shipped.incidents["killed"].sum()) == killed
     assert int(shipped.incidents["injured"].sum()) == injured
     blank_killed = sum(1 for r in RAW if not r["killed"].strip())
@@ -678,14 +684,14 @@ def test_shipped_data_totals_match_raw_csv(shipped):
 
 
 def test_shipped_data_ids_unique(shipped):
-    assert len(RAW) == 126
-    assert shipped.incidents["incident_id"].nunique() == 126
-    assert len({r["incident_id"] for r in RAW}) == 126
+    assert len(RAW) == 131
+    assert shipped.incidents["incident_id"].nunique() == 131
+    assert len({r["incident_id"] for r in RAW}) == 131
 
 
 def test_shipped_data_collections(shipped):
     counts = shipped.incidents["collection"].value_counts().to_dict()
-    assert counts == {"isk_balochistan": 36, "isk_other_provinces": 43, "baloch_major": 47}
+    assert counts == {"isk_balochistan": 37, "isk_other_provinces": 47, "baloch_major": 47}
     known = set(load_reference().collections.index)
     assert set(counts) <= known
 
@@ -713,5 +719,7 @@ def test_every_research_row_present(shipped):
     for path in sorted(RESEARCH.glob("*.csv")):
         with open(path, newline="", encoding="utf-8") as f:
             research_ids += [r["incident_id"] for r in csv.DictReader(f)]
+    with open(DATA / "added_incidents.csv", newline="", encoding="utf-8") as f:
+        added = [r["incident_id"] for r in csv.DictReader(f)]
     assert len(research_ids) == 126 == len(set(research_ids))
-    assert set(research_ids) == set(shipped.incidents["incident_id"])
+    assert set(research_ids) | set(added) == set(shipped.incidents["incident_id"])

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 from dashboard.data.loading import load_files  # noqa: E402
 from dashboard.reference import (  # noqa: E402
-    PAKISTAN_BOUNDS, VOCAB_FIELDS, load_reference, split_list,
+    PAKISTAN_BOUNDS, PRECISION_FIELDS, VOCAB_FIELDS, load_reference, split_list,
 )
 from tests.scopes import per_module  # noqa: E402
 
@@ -236,7 +236,7 @@ def test_vocabulary_definitions():
     vocab = read("vocabularies.csv")
     assert list(vocab.columns) == ["field", "value", "aliases", "definition", "family",
                                    "human_target"]
-    assert set(vocab["field"]) == set(VOCAB_FIELDS)
+    assert set(vocab["field"]) == set(VOCAB_FIELDS) | set(PRECISION_FIELDS)
     assert not vocab.duplicated(["field", "value"]).any()
     empty = vocab[vocab["definition"].str.strip() == ""]
     assert empty.empty, empty[["field", "value"]].values.tolist()
@@ -273,6 +273,12 @@ def test_claimants_cover_every_incident():
     claim = read("claimants_reported.csv")
     with open(DATA / "incidents.csv", newline="", encoding="utf-8") as f:
         rows = {r["incident_id"]: r for r in csv.DictReader(f)}
-    assert claim["incident_id"].is_unique and set(claim["incident_id"]) == set(rows)
+    with open(DATA / "added_incidents.csv", newline="", encoding="utf-8") as f:
+        added = {r["incident_id"] for r in csv.DictReader(f)}  # claimants in their own rows
+    with open(DATA / "audit.csv", newline="", encoding="utf-8") as f:
+        audited = {r["incident_id"] for r in csv.DictReader(f)
+                   if r["field"] == "claimant_reported"}
+    assert claim["incident_id"].is_unique and set(claim["incident_id"]) == set(rows) - added
     for _, c in claim.iterrows():
-        assert rows[c["incident_id"]]["claimant_reported"] == c["claimant_reported"]
+        if c["incident_id"] not in audited:
+            assert rows[c["incident_id"]]["claimant_reported"] == c["claimant_reported"]

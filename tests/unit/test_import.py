@@ -21,6 +21,7 @@ from dashboard.paths import MAPPINGS_DIR
 from dashboard.settings import Settings
 from dashboard.importers.mapping import TABLES, load_placeholders
 from dashboard.importers.convert import detect_format, write_table
+from dashboard.data.schema import COLUMNS
 from dashboard.data.duplicates import find_duplicates
 from dashboard.reference import fold
 from dashboard.reference import load_reference, split_list
@@ -227,7 +228,7 @@ def test_gtd_unknown_day_and_month_keep_the_row_with_a_note(gtd):
     rows = by_id(gtd)
     assert "[import] GTD day unknown (iday=0); date set to the 1st." in rows["GTD-FIXTURE-002"][
         "notes"]
-    assert "[import] GTD month unknown (imonth=0); date set to 1 January." in rows[
+    assert "[import] GTD month unknown (imonth=0); date set to 1 January;" in rows[
         "GTD-FIXTURE-003"]["notes"]
 
 
@@ -375,6 +376,11 @@ def test_write_table_round_trip(tmp_path, gtd, suffix):
             "source_text", "notes", "collection"]
     pd.testing.assert_frame_equal(back.incidents[cols].astype(object),
                                   gtd.incidents[cols].astype(object))
+    assert not [p for p in back.problems if "column" in p.reason]  # no index column written
+    written = read_table(out).frame
+    assert list(written.columns) == list(COLUMNS)
+    assert written["date"].iloc[0] == f"{gtd.incidents['date'].iloc[0]:%Y-%m-%d}"
+    assert written["killed"].iloc[0] == str(gtd.incidents["killed"].iloc[0])
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -883,3 +889,89 @@ def test_page_reflects_what_was_loaded():
     # many groups: the legend is a column right of the chart, clear of the title and notes
     fig = figures.district_figure(View(ds, ViewState()))
     assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+
+
+def test_row_report_accounts_for_every_line_in_order(tmp_path, acled):
+    from dashboard.importers.convert import write_row_report
+    path = write_row_report(acled, tmp_path / "rows.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["line", "outcome", "incident_id", "group", "district",
+                                   "field", "value", "reason"]
+    lines = table["line"].astype(int).tolist()
+    assert lines == sorted(lines) and set(lines) == set(range(2, 15))  # header is line 1
+    main = table[table["outcome"] != "note"]
+    assert sorted(zip(main["line"].astype(int), main["outcome"])) == sorted(
+        [(line, "converted") for line in (2, 3, 4, 5, 6, 7, 8, 10, 11, 13)]
+        + [(9, "left out"), (12, "left out"), (14, "rejected")])
+    by_outcome = {(int(r.line), r.outcome): r for r in table.itertuples()}
+    first = by_outcome[(2, "converted")]
+    assert (first.incident_id, first.group, first.district, first.field, first.reason) == (
+        "ACLED-PAK-FIXTURE-001", "ISPP", "Mastung", "", "")
+    punjab = by_outcome[(9, "left out")]
+    assert (punjab.incident_id, punjab.value, punjab.reason) == (
+        "", "Pakistan / Punjab", "outside the covered provinces")
+    bad = by_outcome[(14, "rejected")]
+    assert (bad.field, bad.value) == ("event_date", "31 February 2024")
+    assert bad.reason.startswith("not a date")
+    order = {"rejected": 0, "left out": 1, "converted": 2, "note": 3}
+    for _, part in table.groupby("line", sort=False):
+        ranks = part["outcome"].map(order).tolist()
+        assert ranks == sorted(ranks)
+
+
+def test_row_report_lists_a_rows_notes_after_its_outcome(tmp_path):
+    from dashboard.importers.convert import write_row_report
+    frame = pd.read_csv(ROOT / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    frame = frame[frame["province"] == "Balochistan"].head(2).copy()
+    frame.iloc[1, frame.columns.get_loc("latitude")] = "34.008"  # Peshawar's coordinate
+    frame.iloc[1, frame.columns.get_loc("longitude")] = "71.5785"
+    frame.to_csv(tmp_path / "two.csv", index=False)
+    table = pd.read_csv(write_row_report(load_file(tmp_path / "two.csv"), tmp_path / "r.csv"),
+                        dtype=str, keep_default_na=False)
+    assert table[["line", "outcome", "incident_id", "field", "value"]].values.tolist() == [
+        ["2", "converted", frame.iloc[0]["incident_id"], "", ""],
+        ["3", "converted", frame.iloc[1]["incident_id"], "", ""],
+        ["3", "note", "", "latitude", "34.008, 71.5785"]]
+    assert table.iloc[2]["reason"].startswith("outside the box of Balochistan")
+
+
+def test_polygon_index_finds_the_containing_polygon_first_on_a_border():
+    import shapely
+    from dashboard.importers.places import Polygons
+    west, east = shapely.box(60, 25, 65, 30), shapely.box(65, 25, 70, 30)
+    index = Polygons(["west", "east"], [west, east])
+    assert index.locate(27.0, 62.0) == "west"
+    assert index.locate(27.0, 68.0) == "east"
+    assert index.locate(27.0, 65.0) == "west"  # on the shared border: the first
+    assert index.locate(35.0, 62.0) is None
+    assert index.polygons == ["west", "east"] and index.geometries == [west, east]
+
+
+def test_report_of_many_rejections_and_unmapped_names_is_cut_to_a_screenful(tmp_path):
+    """40 copies of one TTP row: 14 on 31 February, and none with a coordinate, each in its
+    own unknown village (so placed by names, the district unmapped)."""
+    frame = pd.read_csv(GTD_2021, dtype=str, keep_default_na=False)
+    big = pd.concat([frame.iloc[[6]]] * 40, ignore_index=True)
+    big["eventid"] = [f"2021FIXTURE9{i:02d}" for i in range(40)]
+    big["city"] = [f"Fixture village {i}" for i in range(40)]
+    big["latitude"] = big["longitude"] = ""
+    big.loc[:13, "imonth"], big.loc[:13, "iday"] = "2", "31"
+    path = tmp_path / "many.csv"
+    big.to_csv(path, index=False)
+    lines = load_file(path).reports[0].lines()
+    bad = "iyear-imonth-iday '2021-2-31': not a real calendar date (day is out of range for month)"
+    assert lines[:16] == [
+        f"Mapping report: {path} (GTD)",
+        "  40 rows read: 26 converted, 0 left out, 14 rejected",
+        "  rejected (14 rows), by line:",
+        *(f"    {path}:{line}: {bad}" for line in range(2, 14)),
+        "    ... and 2 more problems (--report FILE lists every row)"]
+    assert lines[16] == ("  places: 0 rows placed by their coordinates, 26 by their names; 0 "
+                         "where the names disagree with the coordinates (in each row's notes)")
+    assert lines[17] == ("  sources: 26 rows cite a URL; 0 name their sources in source_text "
+                         "only (no URL)")
+    district = lines[lines.index("  district:") + 1:]
+    assert len(district) == 13 and district[0].endswith(
+        "-> Unknown district (Khyber Pakhtunkhwa) (1 row): unmapped")
+    assert district[-1] == ("    ... and 14 more values (14 rows, 14 of them unmapped or kept; "
+                            "--report FILE lists every row)")

@@ -58,7 +58,7 @@ def test_junk_digests_from_a_client_mean_nothing_drawn(ds):
     from dashboard.callbacks.render import chart_updates
     from dashboard.filters import ViewState
     for junk in (["x"], "x", 3, {"district": [1]}, {"district": "x"}):
-        figures, digests = chart_updates(View(ds, ViewState()), {"district"}, junk)
+        figures, digests, _ = chart_updates(View(ds, ViewState()), {"district"}, junk)
         assert isinstance(figures["district"], dict) and "data" in digests["district"]
 
 
