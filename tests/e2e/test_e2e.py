@@ -439,7 +439,7 @@ def test_tabs_switch_views_and_keep_the_url(page):
 
 def test_svg_download_of_a_chart(page):
     open_app(page, "/?group=IS-K", attacks=None)
-    button = page.locator('[id*="\\"chart\\":\\"target\\""]')
+    button = page.locator("#card-target").get_by_role("button", name="Download SVG")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=30_000) as download:
         button.click()

@@ -130,6 +130,6 @@ def test_precise_switch_url_and_chip(rcb):
     render = app_view.render(rcb, "precise=on")
     assert "Precise rows only (exact day; town or district)" in str(render["chips"]["children"])
     out, _ = rcb.call(app_view.STORE, {"filter-precise.value": False, "compare-rule.value": True,
-                                       app_view.STORE: state}, ["filter-precise.value"])
+                                       "filter-events.value": True, app_view.STORE: state}, ["filter-precise.value"])
     assert out["view-state"]["data"]["filters"]["precise"] is False
     assert out["url"]["search"] == ""
