@@ -354,6 +354,8 @@ def test_offline_no_request_leaves_the_app(page):
     foreign = [(test, url) for test, url in seen
                if not url.startswith((page.base + "/", "data:", "blob:", "about:"))]
     assert foreign == []
+    plotly = {url.split("?")[0].rsplit("/", 1)[-1] for _, url in seen if "plotly" in url}
+    assert plotly == {"plotly-partial.min.js"}  # the app's partial bundle, not Dash's full one
 
 
 def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
