@@ -74,12 +74,6 @@
                 return [hidden ? "page-body filters-hidden" : "page-body",
                         hidden ? "Show filters" : "Hide filters"];
             },
-            /* A chart with a fixed height (a long list of categories) is that tall and
-               scrolls in its card; the others fill the card. */
-            graphHeight: function (figure) {
-                const h = figure && figure.layout && figure.layout.height;
-                return {height: h ? h + "px" : "100%"};
-            },
             /* A chip's x: which filter value to remove, for the view callback (a chip only
                drawn, not clicked, sends nothing). */
             chipRemoved: function (nClicks) {

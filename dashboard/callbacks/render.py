@@ -94,21 +94,31 @@ def figure_update(fig, drawn: dict | None):
 def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = frozenset()
                   ) -> tuple[dict, dict, dict]:
     """({chart: figure, Patch or no_update}, the page's digests after them, {chart: its
-    title, summary and, for the open `tables`, table}, described anew only where the figure
-    changed)."""
+    height style, title, summary and, for the open `tables`, table}, each sent anew only
+    where it changed)."""
     drawn = dict(drawn) if isinstance(drawn, dict) else {}  # anything else: none drawn
     out, described = {}, {}
     for c in CHARTS:
+        before = drawn.get(c.name)
+        before = before if isinstance(before, dict) else None
         if c.name not in shown:
             out[c.name] = described[c.name] = no_update
             continue
-        before = drawn.get(c.name)
         fig = c.figure(view, base_url(), frame="screen")
-        out[c.name], drawn[c.name] = figure_update(
-            fig, before if isinstance(before, dict) else None)
+        out[c.name], drawn[c.name] = figure_update(fig, before)
         described[c.name] = (no_update if out[c.name] is no_update
-                             else a11y.described(c, fig, c.name in tables))
+                             else {"styles": graph_style(fig, before, drawn[c.name]),
+                                   **a11y.described(c, fig, c.name in tables)})
     return out, drawn, described
+
+
+def graph_style(fig, before: dict | None, now: dict):
+    """The graph's height: a tall chart (a long list of categories) is that tall and scrolls
+    in its card, the others fill it; set only when it changes (a new style makes plotly
+    resize and redraw)."""
+    if before is not None and before.get("layout.height") == now.get("layout.height"):
+        return no_update
+    return {"height": f"{fig.layout.height}px" if fig.layout.height else "100%"}
 
 
 def _kpis(view: aggregate.View) -> dict[str, str]:
@@ -134,7 +144,7 @@ def rendered(view: aggregate.View, drawn: dict | None = None,
     return {
         "figures": figures, "drawn": digests, "export_name": export.slug(state),
         **{part: {name: d if d is no_update else d[part] for name, d in described.items()}
-           for part in a11y.PARTS},
+           for part in ("styles", *a11y.PARTS)},
         "kpis": {k: kpis[k] for k in ids.KPIS},
         "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS},
         "chips": chips(state),
@@ -150,6 +160,7 @@ def outputs() -> dict:
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
         "drawn": Output(ids.DRAWN, "data"),
         "export_name": Output(ids.EXPORT_NAME, "children"),
+        "styles": {c.name: Output(c.graph_id, "style") for c in CHARTS},
         **a11y.outputs(),
         "kpis": {k: Output(k, "children") for k in ids.KPIS},
         "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS},
@@ -160,18 +171,12 @@ def outputs() -> dict:
 
 
 def register(app) -> None:
-    """The browser's own callbacks: chart heights, panels, SVG downloads, the chips' x."""
+    """The browser's own callbacks: panels, SVG downloads, the chips' x."""
     app.clientside_callback(
         ClientsideFunction("pmd", "chipRemoved"),
         Output(ids.CHIP_REMOVED, "data"), Input(ids.chip(ALL, ALL), "n_clicks"),
         prevent_initial_call=True,
     )
-    for chart in CHARTS:  # a tall chart keeps its height and scrolls in its card
-        app.clientside_callback(
-            ClientsideFunction("pmd", "graphHeight"),
-            Output(chart.graph_id, "style"), Input(chart.graph_id, "figure"),
-            prevent_initial_call=True,
-        )
     app.clientside_callback(
         ClientsideFunction("pmd", "toggleFilters"),
         Output(ids.PAGE, "className"), Output(ids.FILTER_TOGGLE, "children"),

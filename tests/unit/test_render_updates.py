@@ -5,6 +5,7 @@ from dash import Patch, no_update
 
 from dashboard.callbacks.render import figure_update
 from dashboard.callbacks.table import grid_rows
+from tests import oracle
 
 
 def fig(title="A", y=(1, 2), extra=None):
@@ -99,3 +100,21 @@ def test_a_charts_table_is_sent_only_while_open_and_its_summary_always(ds):
     again = rendered(view, opened["drawn"], {"district"})  # nothing changed: nothing sent
     assert again["tables"]["district"] is no_update and again["figures"]["district"] is no_update
     assert again["summaries"]["map"] is no_update
+
+
+def test_a_tall_charts_height_is_set_with_it_and_only_when_it_changes(ds):
+    """A category chart of many rows keeps its height (and scrolls in its card), a short one
+    fills the card; the style goes in the same answer, and not again while unchanged."""
+    from dashboard.aggregate import View
+    from dashboard.callbacks.render import rendered
+    from dashboard.filters import Filters, ViewState
+    every = rendered(View(ds, ViewState()), None)
+    districts = len(set(oracle.select(oracle.parse("")).explode("districts")["districts"]))
+    assert districts > 12 and every["styles"]["district"]["height"].endswith("px")
+    assert int(every["styles"]["district"]["height"][:-2]) >= districts * 14
+    assert every["styles"]["timeline"] == {"height": "100%"}
+    mastung = rendered(View(ds, ViewState(Filters(district=("Mastung",)))), every["drawn"])
+    assert mastung["figures"]["timeline"] is not no_update  # redrawn, its height the same:
+    assert mastung["styles"]["timeline"] is no_update      # no style sent
+    assert every["styles"]["target"]["height"].endswith("px")  # more than 12 target types
+    assert mastung["styles"]["target"] == {"height": "100%"}   # Mastung's fewer
