@@ -144,6 +144,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         serve_locally=True,
         update_title=None,
         on_error=callback_error,
+        compress=True,  # flask-compress: every answer zstd/brotli/gzip as the browser takes
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server

@@ -1,21 +1,17 @@
 """Rendering: the active tab's charts, the headline numbers and the chips, all functions of
 the ViewState; other tabs' charts draw when opened. A chart already drawn is sent only as
-what changed (a ``dash.Patch`` of its traces and layout keys, by the digests the page keeps
-in ``ids.DRAWN``), or not at all. The view callback (``controller``) returns these with the
+what changed (``patches``: a ``dash.Patch`` of its changed parts, by the digests the page
+keeps in ``ids.DRAWN``), or not at all. The view callback (``controller``) returns these with the
 new state, in one round trip, with each changed chart's title, summary and table (``a11y``).
 Also the charts' SVG buttons and the chips' x (in the browser).
 """
 from __future__ import annotations
 
-import hashlib
-import json
-
 import dash_bootstrap_components as dbc
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, Patch, State, html, no_update
-from plotly.utils import PlotlyJSONEncoder
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, html, no_update
 
 from .. import aggregate, export, ids
-from . import a11y
+from . import a11y, patches
 from ..charts import CHARTS, on_tab
 from ..figures import change_sentence, signed
 from ..filters import ViewState
@@ -63,34 +59,6 @@ def chips(state: ViewState):
     return out or [html.Span("No filters: all incidents.", className="text-muted small")]
 
 
-def _digest(value) -> str:
-    text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def figure_update(fig, drawn: dict | None):
-    """(what to send, its digests): the whole figure when the page holds none, else a Patch
-    of the traces and top-level layout keys that changed, or no_update when none did."""
-    plain = fig.to_plotly_json()
-    layout = plain.get("layout", {})
-    now = {"data": _digest(plain["data"]), **{f"layout.{k}": _digest(v)
-                                              for k, v in layout.items()}}
-    if not drawn:
-        return plain, now
-    if drawn == now:
-        return no_update, now
-    patch = Patch()
-    if drawn.get("data") != now["data"]:
-        patch["data"] = plain["data"]
-    for key, value in layout.items():
-        if drawn.get(f"layout.{key}") != now[f"layout.{key}"]:
-            patch["layout"][key] = value
-    for key in drawn:
-        if key.startswith("layout.") and key not in now:
-            del patch["layout"][key.removeprefix("layout.")]
-    return patch, now
-
-
 def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = frozenset()
                   ) -> tuple[dict, dict, dict]:
     """({chart: figure, Patch or no_update}, the page's digests after them, {chart: its
@@ -98,6 +66,8 @@ def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = 
     where it changed)."""
     drawn = dict(drawn) if isinstance(drawn, dict) else {}  # anything else: none drawn
     out, described = {}, {}
+    heights = drawn.get("heights")
+    heights = dict(heights) if isinstance(heights, dict) else {}
     for c in CHARTS:
         before = drawn.get(c.name)
         before = before if isinstance(before, dict) else None
@@ -105,20 +75,20 @@ def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = 
             out[c.name] = described[c.name] = no_update
             continue
         fig = c.figure(view, base_url(), frame="screen")
-        out[c.name], drawn[c.name] = figure_update(fig, before)
+        out[c.name], drawn[c.name] = patches.figure_update(fig, before)
+        style, heights[c.name] = graph_style(fig, heights.get(c.name) if before else None)
         described[c.name] = (no_update if out[c.name] is no_update
-                             else {"styles": graph_style(fig, before, drawn[c.name]),
-                                   **a11y.described(c, fig, c.name in tables)})
+                             else {"styles": style, **a11y.described(c, fig, c.name in tables)})
+    drawn["heights"] = heights
     return out, drawn, described
 
 
-def graph_style(fig, before: dict | None, now: dict):
-    """The graph's height: a tall chart (a long list of categories) is that tall and scrolls
-    in its card, the others fill it; set only when it changes (a new style makes plotly
-    resize and redraw)."""
-    if before is not None and before.get("layout.height") == now.get("layout.height"):
-        return no_update
-    return {"height": f"{fig.layout.height}px" if fig.layout.height else "100%"}
+def graph_style(fig, before: str | None) -> tuple:
+    """(the graph's style, its height): a tall chart (a long list of categories) is that
+    tall and scrolls in its card, the others fill it; the style is set only when the height
+    differs from the page's (`before`; a new style makes plotly resize and redraw)."""
+    height = f"{fig.layout.height}px" if fig.layout.height else "100%"
+    return (no_update if height == before else {"height": height}), height
 
 
 def _kpis(view: aggregate.View) -> dict[str, str]:
@@ -139,7 +109,7 @@ def rendered(view: aggregate.View, drawn: dict | None = None,
     figures, digests, described = chart_updates(view, shown, drawn, tables)
     options = [{"label": d, "value": d}
                for d in sorted(set(districts) | set(state.filters.district))]
-    digests["districts"] = _digest(options)  # the district list changes with the province
+    digests["districts"] = patches.digest(options)  # the district list changes with the province
     same = isinstance(drawn, dict) and drawn.get("districts") == digests["districts"]
     return {
         "figures": figures, "drawn": digests, "export_name": export.slug(state),
