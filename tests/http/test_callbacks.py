@@ -1,9 +1,12 @@
 """Callbacks through Dash's HTTP API (Flask test client): no browser, the real wiring."""
+from pathlib import Path
+
 import pandas as pd
 
 from dashboard.filters import Filters, ViewState
 from dashboard import ids
 
+ROOT = Path(__file__).resolve().parents[2]
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 CONTROL = STORE
@@ -135,3 +138,19 @@ def test_imported_rows_without_urls_show_their_cited_sources():
     cell = grid_rows(row)[0]
     assert "killed" not in cell and cell["injured"] == 2  # unknown: left out, shown "unknown"
     assert "](" not in cell["sources"] and "Dawn" in cell["sources"]
+
+
+def test_answers_and_assets_are_compressed_for_a_browser_that_takes_it(server):
+    """The served app (a real server: Flask's test client skips compression) sends the
+    plotly bundle compressed (brotli here; Chromium takes zstd first), decompressing to
+    exactly the file, and uncompressed to a client that does not ask."""
+    import brotli
+    import requests
+    bundle = (ROOT / "assets" / "plotly" / "plotly-partial.min.js").read_bytes()
+    url = server + "/assets/plotly/plotly-partial.min.js"
+    got = requests.get(url, headers={"Accept-Encoding": "br"}, stream=True, timeout=60)
+    assert got.headers["Content-Encoding"] == "br"
+    body = got.raw.read()
+    assert len(body) < len(bundle) / 2 and brotli.decompress(body) == bundle
+    plain = requests.get(url, headers={"Accept-Encoding": "identity"}, stream=True, timeout=60)
+    assert "Content-Encoding" not in plain.headers and plain.raw.read() == bundle
