@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from .schema import DataFileError, RawTable
 
 DEFAULT_MAX_BYTES = 1024 * 2**20  # a million-row CSV is about 250 MB
+MOSTLY_DISTINCT = ("incident_id", "source_urls")  # one value per incident
 
 
 def read_table(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -88,12 +89,14 @@ def _read_parquet(path: Path) -> pd.DataFrame:
              if isinstance(c, str)]
     strings = [f.name for f in schema if f.name not in index
                and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
-    table = pq.read_table(path, read_dictionary=strings)
+    # columns where every row differs are read as plain text (a dictionary would be slower)
+    table = pq.read_table(path, read_dictionary=[
+        c for c in strings if c.strip().lower() not in MOSTLY_DISTINCT])
     others = table.drop_columns(strings).to_pandas()
     out = {}
     for name in (f.name for f in schema if f.name not in index):
         if name in strings:
-            out[str(name)] = _dictionary_text(table.column(name))
+            out[str(name)] = _string_text(table.column(name))
             continue
         col = others[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
@@ -107,9 +110,11 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
 
 
-def _dictionary_text(column: pa.ChunkedArray) -> pd.Series:
-    """A dictionary-encoded string column: a categorical if its distinct values are at most
-    half its cells, else plain text; missing -> ''."""
+def _string_text(column: pa.ChunkedArray) -> pd.Series:
+    """A string column: plain text if it came so or if more than half its cells differ,
+    else a categorical; missing -> ''."""
+    if not pa.types.is_dictionary(column.type):
+        return pd.Series(pc.fill_null(column, "").to_pandas())
     if sum(len(c.dictionary) for c in column.chunks) > len(column) // 2:  # mostly distinct
         return pd.Series(pc.fill_null(column.cast(column.type.value_type), "").to_pandas())
     column = column.unify_dictionaries()
@@ -123,11 +128,14 @@ def _dictionary_text(column: pa.ChunkedArray) -> pd.Series:
 def text_categorical(codes: np.ndarray, texts: pd.Series, index=None) -> pd.Series:
     """A categorical of text: row i holds texts[codes[i]], '' where the code is -1. Texts
     that are equal share one category."""
-    texts = pd.concat([texts.reset_index(drop=True), pd.Series([""])], ignore_index=True)
+    codes = np.asarray(codes)
+    texts = texts.reset_index(drop=True)
+    if (codes < 0).any():
+        texts = pd.concat([texts, pd.Series([""])], ignore_index=True)  # code -1 reads it
     if texts.dtype != "str":
         texts = texts.astype(object).fillna("").astype(str)
-    merged, uniques = pd.factorize(texts)
-    codes = merged[np.asarray(codes)]  # code -1 reads the appended ''
+    merged, uniques = pd.factorize(texts, sort=True)  # sorted: as typed() wants them
+    codes = merged[codes]
     return pd.Series(pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=str)),
                      index=index)
 

@@ -87,9 +87,11 @@ def _per_value(check, values: pd.Series, out: _Collector, *args, **kwargs) -> pd
     codes, uniques = _codes(values)
     each = _Collector(out.source, range(len(uniques)), len(uniques))
     result = check(uniques, *args, each, **kwargs).reset_index(drop=True)
-    if each.problems:
+    used = np.bincount(codes, minlength=len(uniques)) > 0  # a category may have no row
+    found = [p for p in each.problems if used[p.line]]
+    if found:
         rows = _rows_by_code(codes)
-        for p in each.problems:
+        for p in found:
             out.add_each(rows(p.line), p.field, p.value, p.reason)
     if result.dtype == object or result.dtype == "str":  # text: kept a categorical
         return _categorical(result, codes, values.index)
@@ -98,7 +100,7 @@ def _per_value(check, values: pd.Series, out: _Collector, *args, **kwargs) -> pd
 
 def _categorical(result: pd.Series, codes: np.ndarray, index) -> pd.Series:
     """Row i holds result[codes[i]] (missing stays missing), as a categorical."""
-    merged, uniques = pd.factorize(result)
+    merged, uniques = pd.factorize(result, sort=True)
     return pd.Series(pd.Categorical.from_codes(merged[codes], pd.Index(uniques, dtype=str)),
                      index=index)
 
@@ -204,6 +206,8 @@ def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today:
 
 def _check_ids(ids: pd.Series, out: _Collector) -> pd.Series:
     """incident_id: present and unique within the file."""
+    if not (ids == "").any() and _all_different(ids):
+        return ids
     for row in np.flatnonzero((ids == "").to_numpy()):
         out.add(row, "incident_id", "", "missing: every incident needs an id")
     dup = ids.duplicated(keep="first") & (ids != "")
@@ -215,6 +219,15 @@ def _check_ids(ids: pd.Series, out: _Collector) -> pd.Series:
             out.add(row, "incident_id", ids.iat[row],
                     f"duplicate: already used on line {first_line[ids.iat[row]]}")
     return ids
+
+
+def _all_different(values: pd.Series) -> bool:
+    """No two cells equal: neighbours compared in Arrow's sort (faster than hashing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return bool(values.cat.categories.is_unique and values.cat.codes.is_unique)
+    text = pa.array(values.array)
+    ordered = text.take(pc.sort_indices(text))
+    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
 
 
 def _canonical_columns(columns, out: _Collector) -> list[str]:
@@ -307,12 +320,16 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
     (codes, names), homes = _codes(values), provinces.cat.categories
     pairs = (codes.astype(np.int64) * (len(homes) + 1)
              + provinces.cat.codes.to_numpy() + 1)  # (district text, province or none)
-    uniques, codes = np.unique(pairs, return_inverse=True)
+    present = np.zeros(len(names) * (len(homes) + 1), dtype=bool)
+    present[pairs] = True
+    uniques = np.flatnonzero(present)
+    codes = (np.cumsum(present) - 1)[pairs]  # the pair's place among those present
     answers = [resolve(names[pair // (len(homes) + 1)],
                        homes[pair % (len(homes) + 1) - 1] if pair % (len(homes) + 1) else None)
                for pair in uniques.tolist()]
-    rows = _rows_by_code(codes)
-    for code in (i for i, a in enumerate(answers) if a[1]):
+    wrong = [i for i, a in enumerate(answers) if a[1]]
+    rows = _rows_by_code(codes) if wrong else None
+    for code in wrong:
         found = rows(code)
         out.add_each(found, "district", values.iat[found[0]], answers[code][1])
     return _categorical(pd.Series([a[0] for a in answers], dtype=object), codes, values.index)
@@ -444,7 +461,7 @@ def _fullmatch(texts: pd.Series, pattern: str) -> np.ndarray:
     RE2's \\s and \\S mean what Python's do) are matched by Arrow's RE2 on the whole column at
     once; any other text by Python's re."""
     arr = pa.array(texts.array)
-    plain = pc.match_substring_regex(arr, r"^[ -~]*$").to_numpy(zero_copy_only=False)
+    plain = pc.ascii_is_printable(arr).to_numpy(zero_copy_only=False)  # '' is not: re
     ok = pc.match_substring_regex(arr, pattern, ignore_case=True).to_numpy(
         zero_copy_only=False) & plain
     compiled = re.compile(pattern, re.IGNORECASE)
