@@ -2,6 +2,7 @@
 
     python bench/startup.py                        # 200k and 1M rows, 3 runs each
     python bench/startup.py --sizes 1000000 --runs 5
+    python bench/startup.py --checkout ../main     # the same, serving another checkout's app
 
 For each size it writes synthetic incidents (bench/synthetic.py: clearly marked, never shown as
 real) to a Parquet file, then, once per run, starts `python -m dashboard --data FILE` on a free
@@ -45,13 +46,14 @@ def memory_mb(pid: int) -> dict[str, float]:
     return out
 
 
-def one_start(path: Path) -> dict[str, float]:
-    """Start the server on `path`, wait until it serves; its start time and memory."""
+def one_start(path: Path, checkout: Path = ROOT) -> dict[str, float]:
+    """Start the server of `checkout` on `path`, wait until it serves; its start time and
+    memory."""
     port = free_port()
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--port", str(port),
-                                 "--data", str(path)], cwd=ROOT, stdout=log,
+                                 "--data", str(path)], cwd=checkout, stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
             seconds = _wait_serving(proc, f"http://127.0.0.1:{port}/healthz", start)
@@ -74,10 +76,10 @@ def _wait_serving(proc: subprocess.Popen, url: str, start: float) -> float | Non
     return None
 
 
-def measure(size: int, runs: int, workdir: Path) -> dict[str, float]:
+def measure(size: int, runs: int, workdir: Path, checkout: Path = ROOT) -> dict[str, float]:
     path = workdir / f"synthetic_{size}.parquet"
     synthetic_incidents(size).to_parquet(path)
-    results = [one_start(path) for _ in range(runs)]
+    results = [one_start(path, checkout) for _ in range(runs)]
     return {"start to serving (s)": statistics.median(r["seconds"] for r in results),
             "RSS serving (MB)": statistics.median(r["VmRSS"] for r in results),
             "peak RSS while loading (MB)": statistics.median(r["VmHWM"] for r in results),
@@ -88,9 +90,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3, help="starts per size (median)")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="serve this checkout's app (default: this one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        columns = [measure(size, args.runs, Path(tmp)) for size in args.sizes]
+        columns = [measure(size, args.runs, Path(tmp), args.checkout.resolve())
+                   for size in args.sizes]
     names = list(columns[0])
     width = max(map(len, names))
     print(f"{'measure':<{width}} | " + " | ".join(f"{s:>12,}" for s in args.sizes)
@@ -101,8 +106,8 @@ def main() -> None:
         print(f"{name:<{width}} | " + " | ".join(f"{c[name]:>12.1f}" for c in columns)
               + f" | {'<= ' + format(target, 'g') if target else ''}")
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"\nmedians of {args.runs} starts per size; synthetic data only; "
-          f"load average at the end {load}.")
+    print(f"\nmedians of {args.runs} starts per size of {args.checkout.resolve()}; synthetic "
+          f"data only; load average at the end {load}.")
 
 
 if __name__ == "__main__":

@@ -365,6 +365,8 @@ def _check_range(text: dict[str, pd.Series], best: pd.Series, count: str,
     low, high = (_per_value(_check_count, text[c], out, c) for c in (low_name, high_name))
     for name, bound, wrong, words in ((low_name, low, low > best, "above"),
                                       (high_name, high, high < best, "below")):
+        if not bound.notna().any():  # no bound given: nothing to compare
+            continue
         for row in np.flatnonzero(wrong.fillna(False).to_numpy(dtype=bool)):
             out.add(row, name, text[name].iat[row],
                     f"{words} {count} {best.iat[row]}: the range must hold the best figure "
@@ -399,6 +401,8 @@ def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.S
     lat, lon = _numbers(lat_text), _numbers(lon_text)
     y, x = lat.to_numpy(), lon.to_numpy()
     a_blank, b_blank = (lat_text == "").to_numpy(), (lon_text == "").to_numpy()
+    if (a_blank & b_blank).all():  # no coordinate given
+        return lat.astype("Float64"), lon.astype("Float64")
     one_only = a_blank != b_blank
     nan = ~(a_blank & b_blank) & ~one_only & (np.isnan(y) | np.isnan(x))
     min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
