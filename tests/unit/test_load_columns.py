@@ -158,3 +158,18 @@ def test_district_links_as_plain_python_splits_them():
                 for part in cell.split(";")]
     assert list(zip(links["row"], links["district"].astype(str))) == expected
     assert list(links["district"].cat.categories) == ["Kech", "Mastung", "Quetta"]
+
+
+def test_parquet_index_and_categorical_columns_read_as_before(tmp_path):
+    """A Parquet file written with its pandas index (not a column) and with categorical
+    columns (Arrow dictionaries of their own) loads like the same cells as plain text."""
+    frame = _frame().head(60)
+    plain, indexed = tmp_path / "plain.parquet", tmp_path / "indexed.parquet"
+    frame.to_parquet(plain, index=False)
+    coded = frame.astype({"province": "category", "group": "category"})
+    coded.index = pd.Index([f"k{i}" for i in range(len(coded))], name="key")
+    coded.to_parquet(indexed, index=True)
+    a, problems_a = _relative(load_files([plain], progress=False), 1)
+    b, problems_b = _relative(load_files([indexed], progress=False), 1)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert problems_a == problems_b and "key" not in b.columns
