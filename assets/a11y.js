@@ -58,15 +58,29 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const table = n % 2 === 1;
             const ctx = window.dash_clientside.callback_context;
             const chart = ctx && ctx.triggered_id && ctx.triggered_id.chart;
-            if (table && chart) {  // the keyboard goes on into the table's rows
-                setTimeout(() => {
+            if (table && chart) {  // the keyboard goes on into the table's rows, once the
+                let tries = 0;     // server has filled the table (a round trip)
+                const focusFirst = () => {
                     const box = [...document.querySelectorAll(".chart-table")].find(
                         el => el.id.includes('"chart":"' + chart + '"'));
                     const first = box && box.querySelector("button");
                     if (first) first.focus();
-                }, 60);
+                    else if (++tries < 100) setTimeout(focusFirst, 50);
+                };
+                setTimeout(focusFirst, 50);
             }
             return [!table, table, table ? "Chart" : "Table"];
+        },
+        /* A row's button pressed (Enter or a click): the view callback applies the row's
+           filter as a click on its bar does. Rows re-rendered, not pressed, send nothing. */
+        rowChosen: function (nClicks) {
+            const ctx = window.dash_clientside.callback_context;
+            const hit = ctx.triggered.find(t => t.value);
+            if (!hit) {
+                return window.dash_clientside.no_update;
+            }
+            const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
+            return {chart: id.chart, event: id.event, at: Date.now()};
         },
     },
 });

@@ -14,6 +14,13 @@
                 config: {topojsonURL: gd._context && gd._context.topojsonURL}};
     }
 
+    /* The view's file-name part (filters and date), which the render writes beside the
+       charts: their config never changes, so plotly never redraws a chart for it. */
+    function viewName() {
+        const el = document.getElementById("export-name");
+        return el && el.textContent ? "_" + el.textContent : "";
+    }
+
     function exportChart(gd, format) {
         const opts = (gd._context && gd._context.toImageButtonOptions) || {};
         const fig = briefingFigure(gd);
@@ -22,7 +29,7 @@
         return window.Plotly.downloadImage(fig, {
             format: format, width: opts.width || 1920, height: opts.height || 1080,
             scale: format === "png" ? (opts.scale || 2) : 1,
-            filename: opts.filename || "chart",
+            filename: (opts.filename || "chart") + viewName(),
         });
     }
 
@@ -67,11 +74,16 @@
                 return [hidden ? "page-body filters-hidden" : "page-body",
                         hidden ? "Show filters" : "Hide filters"];
             },
-            /* A chart with a fixed height (a long list of categories) is that tall and
-               scrolls in its card; the others fill the card. */
-            graphHeight: function (figure) {
-                const h = figure && figure.layout && figure.layout.height;
-                return {height: h ? h + "px" : "100%"};
+            /* A chip's x: which filter value to remove, for the view callback (a chip only
+               drawn, not clicked, sends nothing). */
+            chipRemoved: function (nClicks) {
+                const ctx = window.dash_clientside.callback_context;
+                const hit = ctx.triggered.find(t => t.value);
+                if (!hit) {
+                    return window.dash_clientside.no_update;
+                }
+                const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
+                return {dim: id.dim, value: id.value, at: Date.now()};
             },
             toggleOpen: function (nClicks, isOpen) {
                 return !isOpen;

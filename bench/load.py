@@ -17,9 +17,10 @@ Starts ``gunicorn dashboard.wsgi:server --workers N --bind 127.0.0.1:PORT --no-c
 (``--preload`` unless ``--no-preload``: the data is loaded once and the workers share it) on a
 free loopback port, then runs one thread per user. Each user opens the page as the browser does
 (GET /, /_dash-layout, /_dash-dependencies) and then, until the time is up, changes the view:
-one controller callback (a permalink, a district or target click, a timeline box, a dropdown,
-a minimum killed, a reset) followed by the render and table callbacks for the new filters,
-built with tests/dash_http.py's payload logic, with a random think time between views.
+one request of the view callback (a permalink, a district or target click, a timeline box, a
+dropdown, a minimum killed, a reset), which answers with the new state, the charts (patches
+of what changed since the user's last view), numbers and table, as the browser sends it,
+built with harness/dash_http.py's payload logic, with a random think time between views.
 
 Prints requests, errors, median / p95 / max latency per request type, throughput, and the
 memory of the gunicorn master and workers (RSS and PSS from /proc) at start, during and at the
@@ -53,12 +54,11 @@ from harness.servers import free_port  # noqa: E402
 
 HOST = "127.0.0.1"
 STORE = f"{ids.STATE}.data"
-CONTROL, RENDER, TABLE = STORE, f"{ids.KPIS[0]}.children", f"{ids.GRID}.rowData"
+VIEW = STORE  # the view callback: one request per view change (state, charts, table)
 MAX_VIEWS_PER_USER = 100_000  # a hard cap besides the deadline
 REQUEST_TIMEOUT = 60  # seconds; a slower answer counts as an error
-TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST controller",
-         "POST render", "POST table")
-UPDATE = "page update"  # one view change as the user sees it: controller, render and table
+TYPES = ("GET /", "GET /_dash-layout", "GET /_dash-dependencies", "POST view")
+UPDATE = "page update"  # one view change as the user sees it: the view callback
 PACK = "pack (click to ZIP)"
 PACK_OUT = f"{ids.EXPORT_DOWNLOAD}.data"
 
@@ -244,7 +244,6 @@ def user(n: int, base: str, deadline: float, think: float, stats: Stats, seed: i
     layout = timed("GET /_dash-layout",
                    lambda: session.get(base + "/_dash-layout", timeout=REQUEST_TIMEOUT))
     options = options_from_layout(layout.json()) if layout is not None else {}
-    kinds = {CONTROL: "POST controller", RENDER: "POST render", TABLE: "POST table"}
 
     def get(path):
         r = timed("GET " + path, lambda: session.get(base + path, timeout=REQUEST_TIMEOUT))
@@ -253,32 +252,26 @@ def user(n: int, base: str, deadline: float, think: float, stats: Stats, seed: i
         return r.content
 
     def post(path, payload):
-        kind = next(kinds[k] for k in (RENDER, TABLE, CONTROL) if k in payload["output"])
-        r = timed(kind, lambda: session.post(base + path, json=payload, timeout=REQUEST_TIMEOUT))
+        r = timed("POST view", lambda: session.post(base + path, json=payload, timeout=REQUEST_TIMEOUT))
         return (r.status_code, r.content) if r is not None else (599, b"")
 
     try:
         cb = DashCallbacks(post, get)
     except RuntimeError:
         return
-    stored = None
+    stored, drawn = None, None
     for _ in range(MAX_VIEWS_PER_USER):
         if time.monotonic() >= deadline:
             break
         changed, values = random_event(rnd, options)
-        values[STORE] = stored
+        values[STORE], values[f"{ids.DRAWN}.data"] = stored, drawn
         began = time.perf_counter()
-        status, body = cb.post("/_dash-update-component", cb.payload(CONTROL, values, [changed]))
+        status, body = cb.post("/_dash-update-component", cb.payload(VIEW, values, [changed]))
         if status == 200:
             response = json.loads(body).get("response", {})
             stored = response.get(ids.STATE, {}).get("data", stored)
-        for output in (RENDER, TABLE):  # the browser fires both on a new filters value
-            if time.monotonic() >= deadline:
-                break
-            cb.post("/_dash-update-component",
-                    cb.payload(output, {STORE: stored}, [STORE]))
-        else:
-            stats.record(UPDATE, time.perf_counter() - began, None)
+            drawn = response.get(ids.DRAWN, {}).get("data", drawn)
+        stats.record(UPDATE, time.perf_counter() - began, None)
         pause = rnd.uniform(0.5 * think, 1.5 * think)
         time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
 

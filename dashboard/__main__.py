@@ -7,6 +7,7 @@ import sys
 
 from .data.dataset import Dataset
 from .data.duplicates import DUPLICATES
+from .data.events import load_events_reported
 from .data.loading import load_files
 from .importers.convert import ACLED_EVENTS, FORMATS
 from .paths import DEFAULT_DATA
@@ -19,6 +20,10 @@ def _load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--duplicates", choices=DUPLICATES, default="keep",
                    help="likely duplicates across files: report and keep both (default), or "
                         "drop the later one")
+    p.add_argument("--events", default=None, metavar="PATH",
+                   help="the key events drawn on the timelines, a CSV with date, title, detail, "
+                        "kind, source_urls (default: DASHBOARD_EVENTS, or data/events.csv); "
+                        "validate checks it when named")
     _acled_option(p)
 
 
@@ -32,7 +37,7 @@ def _acled_option(p: argparse.ArgumentParser) -> None:
 def _settings(args: argparse.Namespace, data) -> Settings:
     """The environment's settings with the command line's options over them."""
     return Settings.from_env(data=tuple(data), fmt=args.format, duplicates=args.duplicates,
-                             acled_events=args.acled_events,
+                             acled_events=args.acled_events, events=args.events,
                              **{k: getattr(args, k, None) for k in ("host", "port", "debug")})
 
 
@@ -50,22 +55,44 @@ def _validate(args: argparse.Namespace) -> int:
     for line in result.left_out_lines():
         print(line)
     print(result.summary())
-    if result.file_errors:
+    events = _check_events(args.events) if args.events else 0
+    if result.file_errors or events == 2:
         return 2
     rejecting = any(p.rejects_row for p in result.problems)
-    return 1 if rejecting or result.rejected else 0
+    return 1 if rejecting or result.rejected or events else 0
+
+
+def _check_events(path: str) -> int:
+    """Every problem of a key events file and its summary: 0 all accepted, 1 rows rejected,
+    2 the file unreadable."""
+    events, problems, error = load_events_reported(path)
+    if error:
+        print(f"error: {error}")
+        return 2
+    for problem in problems:
+        print(problem)
+    rejected = len({p.line for p in problems})
+    print(f"{path}: {len(events) + rejected} events: {len(events)} accepted, "
+          f"{rejected} rejected")
+    return 1 if rejected else 0
 
 
 def _export(args: argparse.Namespace) -> int:
     from .clicks import state_from_query
     from .export import ExportError, write_pack
 
-    result = _load(_settings(args, args.data))
+    settings = _settings(args, args.data)
+    result = _load(settings)
     for message in result.file_errors:
         print(f"error: {message}", file=sys.stderr)
     if result.file_errors and not result.accepted:
         return 2
-    ds = Dataset.from_result(result)
+    events, problems, error = load_events_reported(settings.events)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if error:
+        print(f"error: {error} (no key events drawn)", file=sys.stderr)
+    ds = Dataset.from_result(result, events=events)
     state, notices = state_from_query(args.query, ds)
     for notice in notices:
         print(f"warning: {notice}", file=sys.stderr)

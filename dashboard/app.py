@@ -14,9 +14,9 @@ import flask_bootstrap
 from dash import Dash, set_props
 from werkzeug.exceptions import HTTPException
 
-from . import auth, cache, callbacks, ids, jobs
+from . import auth, cache, callbacks, geo, ids, jobs
 from .data.dataset import Dataset
-from .data.events import load_events
+from .data.events import load_events_reported
 from .data.loading import load_files
 from .layout import build_layout
 from .paths import ASSETS
@@ -64,7 +64,9 @@ def load_dataset(settings: Settings) -> Dataset:
     for line in result.left_out_lines():
         log.info("%s", line)
     log.info("%s", result.summary())
-    events, event_problems = load_events()
+    events, event_problems, error = load_events_reported(settings.events)
+    if error:
+        log.error("error: %s (no key events drawn)", error)
     for problem in event_problems:
         log.warning("%s", problem)
     return Dataset.from_result(result, events=events)
@@ -120,6 +122,14 @@ def _routes(server, ds) -> None:
         return flask.jsonify(status="ok", incidents=int(len(ds.incidents)))
 
 
+def preload_links(app: Dash) -> str:
+    """The map's outlines and district polygons asked for with the page, not only once the
+    map first draws (plotly fetches them then; the preloaded answers are reused)."""
+    return "".join(f'<link rel="preload" href="{app.get_asset_url(name)}" as="fetch" '
+                   'crossorigin="anonymous">'
+                   for name in ("topojson/asia_50m.json", geo.GEOJSON_ASSET))
+
+
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
     """The Dash app on `dataset`, or on the data the settings name (default: the shipped
     incidents)."""
@@ -150,6 +160,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.jobs = jobs.manager(settings, app.celery)
     app.aggregate_cache = cache.make(server, settings.redis_url, version,
                                      settings.cache_seconds)
+    app.index_string = app.index_string.replace("{%css%}", preload_links(app) + "{%css%}")
     app.layout = build_layout(ds, app.get_asset_url("topojson/"))
     callbacks.register(app, ds, app.jobs, app.aggregate_cache)
     return app

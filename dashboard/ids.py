@@ -5,6 +5,10 @@ The README lists them for automation. A chart's graph id comes from its registry
 """
 URL = "url"
 STATE = "view-state"  # the browser's store of the ViewState
+DRAWN = "figures-drawn"  # digests of the figures the page holds (only changes are sent)
+CHIP_REMOVED = "chip-removed"  # the chip whose x was clicked (set in the browser)
+ROW_CHOSEN = "chart-row-chosen"  # the chart table's row whose button was pressed (browser)
+EXPORT_NAME = "export-name"  # the view's file-name part for the camera and SVG downloads
 NOTICE = "url-notice"
 COVERAGE = "coverage"
 COVERAGE_TOGGLE = "coverage-toggle"  # shows the collections' inclusion rules

@@ -327,6 +327,10 @@ def build_layout(ds, topojson_url: str) -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.STATE, data=ViewState().as_dict()),
+        dcc.Store(id=ids.DRAWN, data={}),
+        dcc.Store(id=ids.CHIP_REMOVED),
+        dcc.Store(id=ids.ROW_CHOSEN),
+        html.Span(id=ids.EXPORT_NAME, hidden=True),
         html.Div([
             html.Aside(controls(ds), id=ids.FILTER_PANEL, className="sidebar"),
             html.Main([

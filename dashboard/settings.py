@@ -6,6 +6,7 @@
 | DASHBOARD_FORMAT | --format | auto, canonical, imported, acled, gtd | auto |
 | DASHBOARD_DUPLICATES | --duplicates | keep, drop-later | keep |
 | DASHBOARD_ACLED_EVENTS | --acled-events | attacks (militant attacks only), all | attacks |
+| DASHBOARD_EVENTS | --events | the key events drawn on the timelines (CSV) | data/events.csv |
 | DASHBOARD_MAX_FILE_MB | | largest data file read, in MB | 1024 |
 | DASHBOARD_REDIS_URL | | Redis for packs (Celery), the aggregation cache and sign-in limits | unset: in-process |
 | DASHBOARD_JOBS_DIR | | where packs run without Redis keep their state (diskcache) | <tmp>/dashboard-jobs |
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .data.duplicates import DUPLICATES
+from .data.events import DEFAULT_EVENTS
 from .importers.convert import ACLED_EVENTS, FORMATS
 from .paths import DEFAULT_DATA
 
@@ -36,6 +38,7 @@ class Settings:
     fmt: str = "auto"
     duplicates: str = "keep"
     acled_events: str = "attacks"
+    events: str = str(DEFAULT_EVENTS)
     max_file_mb: int = DEFAULT_MAX_FILE_MB
     host: str = "127.0.0.1"
     port: int = 8050
@@ -95,7 +98,8 @@ class Settings:
         raw_mb = get("DASHBOARD_MAX_FILE_MB")
         if raw_mb.isascii() and raw_mb.isdigit() and int(raw_mb) > 0:
             values["max_file_mb"] = int(raw_mb)
-        for key, name in (("redis_url", "DASHBOARD_REDIS_URL"), ("jobs_dir", "DASHBOARD_JOBS_DIR"),
+        for key, name in (("events", "DASHBOARD_EVENTS"),
+                          ("redis_url", "DASHBOARD_REDIS_URL"), ("jobs_dir", "DASHBOARD_JOBS_DIR"),
                           ("users_file", "DASHBOARD_USERS_FILE"),
                           ("secret_key", "DASHBOARD_SECRET_KEY"),
                           ("login_limit", "DASHBOARD_LOGIN_LIMIT")):

@@ -1,20 +1,21 @@
-"""Callbacks, kept thin and split by job; each module registers its own.
+"""Callbacks, kept thin and split by job.
 
-``controller``: every event (URL, click, selection, chip, control) becomes a new ViewState;
-the controls and the URL mirror it. ``render``: the active tab's charts, the numbers and the
-chips as functions of it. ``table``: the incident table. ``pack``: the briefing pack.
-``details``: one incident's dialog. ``a11y``: each chart's name, summary and table.
+``controller``: the view callback, one round trip per event (URL, click, selection, chip,
+a chart table's row, control): the new ViewState, mirrored in the controls and the URL, with
+``render``'s charts (only what changed), numbers and chips, ``a11y``'s titles, summaries and
+tables of the charts, and ``table``'s rows for it. ``render`` and ``a11y`` also register the
+browser's own callbacks. ``pack``: the briefing pack. ``details``: one incident's dialog.
 """
 from __future__ import annotations
 
-from . import a11y, controller, details, pack, render, table
+from . import a11y, controller, details, pack, render
 
 
 def register(app, ds, manager, cache=None) -> None:
     """`manager` runs the briefing packs in the background (``dashboard.jobs``); `cache`
     shares the aggregations (``dashboard.cache``)."""
-    for module in (controller, table, details):
-        module.register(app, ds)
-    render.register(app, ds, cache)
-    a11y.register(app)
+    controller.register(app, ds, cache)
+    details.register(app, ds)
+    render.register(app)
+    a11y.register(app, ds, cache)
     pack.register(app, ds, manager)

@@ -1,13 +1,17 @@
 """Charts anyone can read: each chart card's accessible name (its title), its text summary,
 and its numbers as an HTML table whose rows filter as a click on their bar does (a row's
-button: Enter or a click). Each a function of the figure the chart draws."""
+button: Enter or a click). Each a function of the figure the chart draws, sent with it by
+the view callback (a table only while it is open; opening it fills it)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from dash import MATCH, ClientsideFunction, Input, Output, html
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html
+from dash.exceptions import PreventUpdate
 
-from .. import describe, ids
-from ..charts import CHARTS, Chart
+from .. import aggregate, describe, ids
+from ..charts import BY_NAME, CHARTS, Chart
+from ..filters import ViewState
+from .common import base_url
 
 
 def _cell(value) -> str:
@@ -35,21 +39,36 @@ def table(chart: Chart, caption: str, columns: list[str], rows: list[describe.Ro
                       className="table table-sm table-hover chart-numbers mb-0")
 
 
-def described(chart: Chart, figure: dict | None) -> dict:
-    """A drawn chart's title, summary and table (from the figure the page shows, so nothing
-    is computed twice)."""
-    if not figure:
-        return {"title": "", "summary": "", "table": []}
-    fig = go.Figure(figure)
+PARTS = ("titles", "summaries", "tables")
+
+
+def described(chart: Chart, fig: go.Figure, with_table: bool = True) -> dict:
+    """A drawn chart's title, summary and (`with_table`: its table is open) table, keyed as
+    ``PARTS``; a closed table is emptied (no stale rows) and filled when opened
+    (``register``)."""
     columns, rows = describe.chart_table(fig)
     title = describe.title_of(fig)
-    return {"title": title, "summary": describe.summary(fig, columns, rows),
-            "table": table(chart, title, columns, rows)}
+    return {"titles": title, "summaries": describe.summary(fig, columns, rows),
+            "tables": table(chart, title, columns, rows) if with_table else []}
 
 
-def register(app) -> None:
-    for chart in CHARTS:
-        _register_chart(app, chart)
+def outputs() -> dict:
+    """Each chart's title, summary and table, as the view callback sends them with the
+    chart (``render``)."""
+    return {"titles": {c.name: Output(ids.chart_title(c.name), "children") for c in CHARTS},
+            "summaries": {c.name: Output(ids.chart_summary(c.name), "children")
+                          for c in CHARTS},
+            "tables": {c.name: Output(ids.chart_table(c.name), "children") for c in CHARTS}}
+
+
+def open_tables() -> dict:
+    """Whether each chart's table is shown (the view callback sends only those)."""
+    return {c.name: State(ids.chart_table(c.name), "hidden") for c in CHARTS}
+
+
+def register(app, ds, cache=None) -> None:
+    """The Table toggle (in the browser), the table filled when opened, and a row's button
+    pressed (in the browser)."""
     app.clientside_callback(
         ClientsideFunction("a11y", "toggleTable"),
         Output(ids.chart_table(MATCH), "hidden"), Output(ids.chart_box(MATCH), "hidden"),
@@ -58,12 +77,18 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
 
-
-def _register_chart(app, chart: Chart) -> None:
-    @app.callback(output={"title": Output(ids.chart_title(chart.name), "children"),
-                          "summary": Output(ids.chart_summary(chart.name), "children"),
-                          "table": Output(ids.chart_table(chart.name), "children")},
-                  inputs={"figure": Input(chart.graph_id, "figure")},
+    @app.callback(Output(ids.chart_table(MATCH), "children", allow_duplicate=True),
+                  Input(ids.table_toggle(MATCH), "n_clicks"), State(ids.STATE, "data"),
                   prevent_initial_call=True)
-    def describe_chart(figure):
-        return described(chart, figure)
+    def fill_table(n_clicks, stored):
+        if not n_clicks or n_clicks % 2 == 0:  # the table closed
+            raise PreventUpdate
+        chart = BY_NAME[ctx.triggered_id["chart"]]
+        view = aggregate.View(ds, ViewState.from_dict(stored), cache)
+        return described(chart, chart.figure(view, base_url(), frame="screen"))["tables"]
+
+    app.clientside_callback(
+        ClientsideFunction("a11y", "rowChosen"),
+        Output(ids.ROW_CHOSEN, "data"), Input(ids.chart_row(ALL, ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )

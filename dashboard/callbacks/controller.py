@@ -1,14 +1,16 @@
-"""The controller: one callback turns every event into the next ViewState (pure
-``next_state``, tested without a server); the URL, the notice and every control mirror it."""
+"""The view callback: one round trip per event. It turns every event into the next
+ViewState (pure ``next_state``, tested without a server); the URL, the notice and every
+control mirror it; and in the same answer the charts (only what changed), the numbers, the
+chips and the table of the new state (``render``, ``table``)."""
 from __future__ import annotations
 
 import json
 from dataclasses import replace
 
-from dash import ALL, Input, Output, State, ctx, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, ctx, html
 
 from .. import aggregate, clicks, ids
+from . import a11y, render, table
 from ..charts import BY_GRAPH_ID, BY_NAME, CHARTS
 from ..filters import Display, ViewState, parse_date, parse_min_killed
 
@@ -23,12 +25,16 @@ def next_state(trigger: str | dict | None, current: ViewState, ds, *, search: st
         return clicks.state_from_query(search, ds)
     if trigger == ids.RESET:
         return ViewState(display=Display(tab=current.display.tab)), []
-    if isinstance(trigger, dict) and trigger.get("type") == "chart-row":
-        chart = BY_NAME.get(trigger.get("chart"))
-        return chart.click(current, json.loads(trigger["event"]), ds) if chart and \
-            chart.click else (current, [])
-    if isinstance(trigger, dict) and trigger.get("type") == "chip":
-        f = current.filters.without(trigger["dim"], trigger.get("value") or None)
+    if trigger == ids.STATE:  # the stored view itself (tools and tests set it): as it is
+        return current, []
+    if trigger == ids.ROW_CHOSEN:  # a row of a chart's table: as a click on its bar
+        row = event if isinstance(event, dict) else {}
+        chart = BY_NAME.get(str(row.get("chart")))
+        return chart.click(current, json.loads(row["event"]), ds) if chart and \
+            chart.click and isinstance(row.get("event"), str) else (current, [])
+    if trigger == ids.CHIP_REMOVED:
+        chip = event if isinstance(event, dict) else {}
+        f = current.filters.without(str(chip.get("dim")), chip.get("value") or None)
         return replace(current, filters=f), []
     chart = BY_GRAPH_ID.get(trigger) if isinstance(trigger, str) else None
     if chart is not None and chart.click is not None:
@@ -95,7 +101,30 @@ def _control_props() -> dict:
             "flag_pct": (ids.CHANGE_PCT, "value"), "flag_min": (ids.CHANGE_MIN, "value")}
 
 
-def register(app, ds) -> None:
+def _inputs(props: dict) -> dict:
+    return {
+        "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
+        "chip": Input(ids.CHIP_REMOVED, "data"), "row": Input(ids.ROW_CHOSEN, "data"),
+        "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
+        "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
+        **{key: Input(*where) for key, where in props.items()},
+        "controls": {cid: Input(cid, "value") for cid in ids.FILTER_CONTROLS},
+        "stored": Input(ids.STATE, "data"),
+    }
+
+
+def _event(trigger, events: dict, given: dict):
+    """The payload of the event that fired: a chart's click, a table row, a chip."""
+    if trigger == ids.PUBLISHED_GRID:
+        return given["published_row"]
+    if trigger == ids.CHIP_REMOVED:
+        return given["chip"]
+    if trigger == ids.ROW_CHOSEN:
+        return given["row"]
+    return events.get(trigger) if isinstance(trigger, str) else None
+
+
+def register(app, ds, cache=None) -> None:
     props = _control_props()
     outputs = {
         "state": Output(ids.STATE, "data"), "search": Output(ids.URL, "search"),
@@ -104,31 +133,20 @@ def register(app, ds) -> None:
         "controls": {cid: Output(cid, "value") for cid in ids.FILTER_CONTROLS},
         "clicks": {c.graph_id: Output(c.graph_id, "clickData")
                    for c in CLICKABLE if c.event == "clickData"},
-    }
-    inputs = {
-        "search": Input(ids.URL, "search"), "reset": Input(ids.RESET, "n_clicks"),
-        "chips": Input(ids.chip(ALL, ALL), "n_clicks"),
-        "rows": Input(ids.chart_row(ALL, ALL), "n_clicks"),
-        "events": {c.graph_id: Input(c.graph_id, c.event) for c in CLICKABLE},
-        "published_row": Input(ids.PUBLISHED_GRID, "cellClicked"),
-        **{key: Input(*where) for key, where in props.items()},
-        "controls": {cid: Input(cid, "value") for cid in ids.FILTER_CONTROLS},
+        **render.outputs(), **table.outputs(),
     }
 
-    @app.callback(output=outputs, inputs=inputs, state={"stored": State(ids.STATE, "data")})
-    def control(search, reset, chips, rows, events, published_row, start, end, min_killed,
-                precise, period, tab, rule, show_events, base_start, base_end, flag_pct,
-                flag_min, controls, stored):
+    @app.callback(output=outputs, inputs=_inputs(props),
+                  state={"drawn": State(ids.DRAWN, "data"), "hidden": a11y.open_tables()})
+    def view(search, events, controls, stored, drawn, hidden, **given):
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
-            raise PreventUpdate  # chips re-rendered, not clicked
-        event = events.get(trigger) if isinstance(trigger, str) else None
-        if trigger == ids.PUBLISHED_GRID:
-            event = published_row
-        values = dict(controls, start=start, end=end, min_killed=min_killed, precise=precise,
-                      period=period, tab=tab, common_rule=rule, show_events=show_events,
-                      base_start=base_start, base_end=base_end, flag_pct=flag_pct,
-                      flag_min=flag_min)
+        values = dict(controls, **{k: given[k] for k in props},
+                      common_rule=given["rule"])
         new, notices = next_state(trigger, ViewState.from_dict(stored), ds, search=search,
-                                  controls=values, event=event)
-        return mirrored(new.sanitised(ds.reference, clicks.data_values(ds)), notices)
+                                  controls=values, event=_event(trigger, events, given))
+        if trigger != ids.STATE:  # a stored view is rendered as it is, as it always was
+            new = new.sanitised(ds.reference, clicks.data_values(ds))
+        view = aggregate.View(ds, new, cache)  # one view, its masks shared by all outputs
+        tables = {name for name, closed in hidden.items() if closed is False}
+        return {**mirrored(new, notices), **render.rendered(view, drawn, tables),
+                **table.table(view)}

@@ -1,15 +1,24 @@
 """Rendering: the active tab's charts, the headline numbers and the chips, all functions of
-the stored ViewState; other tabs' charts draw when opened. Also the charts' SVG buttons."""
+the ViewState; other tabs' charts draw when opened. A chart already drawn is sent only as
+what changed (a ``dash.Patch`` of its traces and layout keys, by the digests the page keeps
+in ``ids.DRAWN``), or not at all. The view callback (``controller``) returns these with the
+new state, in one round trip, with each changed chart's title, summary and table (``a11y``).
+Also the charts' SVG buttons and the chips' x (in the browser).
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+
 import dash_bootstrap_components as dbc
-from dash import MATCH, ClientsideFunction, Input, Output, State, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, Patch, State, html, no_update
+from plotly.utils import PlotlyJSONEncoder
 
 from .. import aggregate, export, ids
+from . import a11y
 from ..charts import CHARTS, on_tab
 from ..figures import change_sentence, signed
 from ..filters import ViewState
-from ..layout import graph_config
 from .common import base_url
 
 
@@ -54,35 +63,105 @@ def chips(state: ViewState):
     return out or [html.Span("No filters: all incidents.", className="text-muted small")]
 
 
-def rendered(ds, state: ViewState, topojson_url: str, cache=None) -> dict:
-    """Every output of the render callback for one state (aggregations through `cache`)."""
-    view = aggregate.View(ds, state, cache)
+def _digest(value) -> str:
+    text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def figure_update(fig, drawn: dict | None):
+    """(what to send, its digests): the whole figure when the page holds none, else a Patch
+    of the traces and top-level layout keys that changed, or no_update when none did."""
+    plain = fig.to_plotly_json()
+    layout = plain.get("layout", {})
+    now = {"data": _digest(plain["data"]), **{f"layout.{k}": _digest(v)
+                                              for k, v in layout.items()}}
+    if not drawn:
+        return plain, now
+    if drawn == now:
+        return no_update, now
+    patch = Patch()
+    if drawn.get("data") != now["data"]:
+        patch["data"] = plain["data"]
+    for key, value in layout.items():
+        if drawn.get(f"layout.{key}") != now[f"layout.{key}"]:
+            patch["layout"][key] = value
+    for key in drawn:
+        if key.startswith("layout.") and key not in now:
+            del patch["layout"][key.removeprefix("layout.")]
+    return patch, now
+
+
+def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = frozenset()
+                  ) -> tuple[dict, dict, dict]:
+    """({chart: figure, Patch or no_update}, the page's digests after them, {chart: its
+    height style, title, summary and, for the open `tables`, table}, each sent anew only
+    where it changed)."""
+    drawn = dict(drawn) if isinstance(drawn, dict) else {}  # anything else: none drawn
+    out, described = {}, {}
+    for c in CHARTS:
+        before = drawn.get(c.name)
+        before = before if isinstance(before, dict) else None
+        if c.name not in shown:
+            out[c.name] = described[c.name] = no_update
+            continue
+        fig = c.figure(view, base_url(), frame="screen")
+        out[c.name], drawn[c.name] = figure_update(fig, before)
+        described[c.name] = (no_update if out[c.name] is no_update
+                             else {"styles": graph_style(fig, before, drawn[c.name]),
+                                   **a11y.described(c, fig, c.name in tables)})
+    return out, drawn, described
+
+
+def graph_style(fig, before: dict | None, now: dict):
+    """The graph's height: a tall chart (a long list of categories) is that tall and scrolls
+    in its card, the others fill it; set only when it changes (a new style makes plotly
+    resize and redraw)."""
+    if before is not None and before.get("layout.height") == now.get("layout.height"):
+        return no_update
+    return {"height": f"{fig.layout.height}px" if fig.layout.height else "100%"}
+
+
+def _kpis(view: aggregate.View) -> dict[str, str]:
+    if view.state.display.tab == "change":
+        return change_kpi_texts(aggregate.change_totals(view))
+    return kpi_texts(aggregate.totals(view))
+
+
+def rendered(view: aggregate.View, drawn: dict | None = None,
+             tables: set[str] = frozenset()) -> dict:
+    """Every rendered output for a view (data + state; aggregations through its cache);
+    `drawn`: the digests of the figures the page holds; `tables`: the charts whose table
+    is open."""
+    ds, state = view.ds, view.state
     shown = {c.name for c in on_tab(state.display.tab)}
-    name = export.slug(state)
-    kpis = (change_kpi_texts(aggregate.change_totals(view)) if state.display.tab == "change"
-            else kpi_texts(aggregate.totals(view)))
+    kpis = _kpis(view)
     districts = ds.reference.districts_of(state.filters.province)
+    figures, digests, described = chart_updates(view, shown, drawn, tables)
+    options = [{"label": d, "value": d}
+               for d in sorted(set(districts) | set(state.filters.district))]
+    digests["districts"] = _digest(options)  # the district list changes with the province
+    same = isinstance(drawn, dict) and drawn.get("districts") == digests["districts"]
     return {
-        "figures": {c.name: c.figure(view, base_url(), frame="screen") if c.name in shown
-                    else no_update
-                    for c in CHARTS},
-        "configs": {c.name: graph_config(topojson_url, f"{c.name}_{name}")
-                    if c.name in shown else no_update for c in CHARTS},
+        "figures": figures, "drawn": digests, "export_name": export.slug(state),
+        **{part: {name: d if d is no_update else d[part] for name, d in described.items()}
+           for part in ("styles", *a11y.PARTS)},
         "kpis": {k: kpis[k] for k in ids.KPIS},
         "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS},
         "chips": chips(state),
-        "districts": [{"label": d, "value": d}
-                      for d in sorted(set(districts) | set(state.filters.district))],
+        "districts": no_update if same else options,
         "published": (aggregate.published_comparison(ds, state.filters).to_dict("records")
                       if "published" in shown else no_update),
     }
 
 
-def register(app, ds, cache=None) -> None:
-    topojson_url = app.get_asset_url("topojson/")
-    outputs = {
+def outputs() -> dict:
+    """The rendered outputs, keyed as ``rendered`` returns them."""
+    return {
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
-        "configs": {c.name: Output(c.graph_id, "config") for c in CHARTS},
+        "drawn": Output(ids.DRAWN, "data"),
+        "export_name": Output(ids.EXPORT_NAME, "children"),
+        "styles": {c.name: Output(c.graph_id, "style") for c in CHARTS},
+        **a11y.outputs(),
         "kpis": {k: Output(k, "children") for k in ids.KPIS},
         "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS},
         "chips": Output(ids.CHIPS, "children"),
@@ -90,17 +169,14 @@ def register(app, ds, cache=None) -> None:
         "published": Output(ids.PUBLISHED_GRID, "rowData"),
     }
 
-    @app.callback(output=outputs, inputs={"stored": Input(ids.STATE, "data")})
-    def render(stored):
-        """Every number and the active tab's charts; other tabs draw when opened."""
-        return rendered(ds, ViewState.from_dict(stored), topojson_url, cache)
 
-    for chart in CHARTS:  # a tall chart keeps its height and scrolls in its card
-        app.clientside_callback(
-            ClientsideFunction("pmd", "graphHeight"),
-            Output(chart.graph_id, "style"), Input(chart.graph_id, "figure"),
-            prevent_initial_call=True,
-        )
+def register(app) -> None:
+    """The browser's own callbacks: panels, SVG downloads, the chips' x."""
+    app.clientside_callback(
+        ClientsideFunction("pmd", "chipRemoved"),
+        Output(ids.CHIP_REMOVED, "data"), Input(ids.chip(ALL, ALL), "n_clicks"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         ClientsideFunction("pmd", "toggleFilters"),
         Output(ids.PAGE, "className"), Output(ids.FILTER_TOGGLE, "children"),

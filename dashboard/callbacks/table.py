@@ -1,30 +1,39 @@
-"""The incident table: the view's newest rows with their sources, and a line counting them."""
+"""The incident table: the view's newest rows with their sources, and a line counting them.
+The view callback (``controller``) sends them with the new state; rows are lean (an unknown
+count is left out, which the grid shows as 'unknown')."""
 from __future__ import annotations
 
-from dash import Input, Output
+import numpy as np
+import pandas as pd
+from dash import Output
 
 from .. import aggregate, ids
 from ..data.schema import BOUNDS
-from ..filters import ViewState
 from ..layout import GRID_LIMIT, source_cell_markdown
+
+TEXT = ("district", "group", "attribution", "target_type", "attack_type")
 
 
 def grid_rows(rows) -> list[dict]:
-    """Incident rows as the grid's records (unknown counts as None, sources as links, the
-    sources' range of each count as '70-94' where it differs)."""
-    out = rows[["incident_id", "date", "district", "group", "attribution",
-                "target_type", "attack_type", "killed", "injured"]].copy()
-    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
-    out["sources"] = [source_cell_markdown(u, t) for u, t in
-                      zip(rows["source_urls"], rows["source_text"].fillna(""))]
-    for count in ("killed", "injured"):  # '70-94' where the sources' range differs
-        out[f"{count}_range"] = _spans(rows, count)
-    records = out.astype(object).where(out.notna(), None).to_dict("records")
-    for r in records:
-        for k in ("killed", "injured"):
-            r[k] = None if r[k] is None else int(r[k])
-        for k in ("district", "group", "attribution", "target_type", "attack_type"):
-            r[k] = str(r[k])
+    """Incident rows as the grid's records (an unknown count left out, sources as links,
+    the sources' range of a count as '70-94' where it differs, else left out)."""
+    dates = rows["date"].dt.strftime("%Y-%m-%d").tolist()
+    sources = [source_cell_markdown(u, t) for u, t in
+               zip(rows["source_urls"], rows["source_text"].fillna(""))]
+    texts = {k: rows[k].astype(str).tolist() for k in TEXT}
+    counts = {k: rows[k].astype("Int64").tolist() for k in ("killed", "injured")}
+    spans = {f"{k}_range": _spans(rows, k) for k in counts}
+    records = []
+    for i, iid in enumerate(rows["incident_id"].tolist()):
+        r = {"incident_id": iid, "date": dates[i], **{k: texts[k][i] for k in TEXT}}
+        for k, values in counts.items():
+            if not pd.isna(values[i]):
+                r[k] = int(values[i])
+        for k, values in spans.items():
+            if values[i] is not None:
+                r[k] = values[i]
+        r["sources"] = sources[i]
+        records.append(r)
     return records
 
 
@@ -44,10 +53,26 @@ def grid_note(total: int) -> str:
             "narrow the filters to see the rest.")
 
 
-def register(app, ds) -> None:
-    @app.callback(output={"rows": Output(ids.GRID, "rowData"),
-                          "note": Output(ids.GRID_NOTE, "children")},
-                  inputs={"stored": Input(ids.STATE, "data")})
-    def table(stored):
-        rows = aggregate.incident_rows(aggregate.View(ds, ViewState.from_dict(stored)))
-        return {"rows": grid_rows(rows.head(GRID_LIMIT)), "note": grid_note(len(rows))}
+def outputs() -> dict:
+    return {"rows": Output(ids.GRID, "rowData"), "note": Output(ids.GRID_NOTE, "children")}
+
+
+def newest(view: aggregate.View, limit: int = GRID_LIMIT):
+    """(the view's `limit` newest rows as ``aggregate.incident_rows`` orders them, how many
+    the view holds). Incidents kept in date order (as loaded) need only the rows from the
+    `limit`-th newest date on sorted, not the whole view."""
+    ds, keep = view.ds, view.mask()
+    positions = np.flatnonzero(keep)
+    if not ds.dates_ascending or len(positions) <= limit:
+        return aggregate.incident_rows(view).head(limit), len(positions)
+    dates = ds.arrays["date"][positions]
+    positions = positions[np.searchsorted(dates, dates[-limit], side="left"):]
+    rows = ds.incidents.iloc[positions].sort_values(["date", "incident_id"],
+                                                     ascending=[False, True], kind="stable")
+    return rows.head(limit), int(keep.sum())
+
+
+def table(view: aggregate.View) -> dict:
+    """The table's outputs for a view, keyed as ``outputs``."""
+    rows, total = newest(view)
+    return {"rows": grid_rows(rows), "note": grid_note(total)}

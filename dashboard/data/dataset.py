@@ -39,6 +39,12 @@ class Dataset:
         return self.incidents["date"].max().date() if len(self.incidents) else None
 
     @cached_property
+    def dates_ascending(self) -> bool:
+        """Incidents in date order (as ``load_files`` leaves them): the table's newest rows
+        are then the last ones."""
+        return bool(self.incidents["date"].is_monotonic_increasing)
+
+    @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
         inc = self.incidents
         dates = inc["date"].to_numpy()

@@ -93,6 +93,15 @@ def load_events(path: str | Path = DEFAULT_EVENTS, today: date | None = None
     return events.sort_values(["date", "title"], kind="stable").reset_index(drop=True), problems
 
 
+def load_events_reported(path: str | Path) -> tuple[pd.DataFrame, list[Problem], str | None]:
+    """(the accepted events, every problem, the file's error or None): an unreadable file
+    means no events, said once, never a crash."""
+    try:
+        return (*load_events(path), None)
+    except DataFileError as exc:
+        return empty_events(), [], str(exc)
+
+
 @lru_cache(maxsize=1)
 def shipped_events() -> pd.DataFrame:
     """The shipped events that pass validation (the app logs any problem: app.py)."""

@@ -90,11 +90,13 @@ def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
         frames.append(_without_seen_ids(result.incidents, str(path), seen, problems))
         problems.extend(result.problems)
         rows_in += result.rows_in
-    if len(frames) > 1:  # categories differ between files: one set for all
+    if len(frames) > 1:  # categories of several files merged (one file's are final already)
         incidents = pd.concat(frames, ignore_index=True)
         incidents = typed(incidents.astype({c: object for c in CATEGORICAL}))
-    else:  # one file: already typed
-        incidents = frames[0] if frames else empty_frame()
+    elif frames:
+        incidents = frames[0]
+    else:
+        incidents = empty_frame()
     incidents, likely = likely_duplicates(incidents, sources, drop=duplicates == "drop-later")
     problems.extend(likely)
     incidents = by_date_and_id(incidents)

@@ -126,9 +126,14 @@ def test_filters_by_keyboard(kpage):
     open_view(kpage)
     tab_to(kpage, "#filter-group")
     kpage.keyboard.press("Enter")  # opens the list, the focus in its search box
+    expect(kpage.locator("input.dash-dropdown-search")).to_be_focused()
     kpage.keyboard.type("BLF")
+    option = kpage.locator("input.dash-options-list-option-checkbox[value='BLF']")
+    expect(option).to_be_attached()  # the list has filtered to the one option, as a user sees
     kpage.keyboard.press("ArrowDown")
+    expect(option).to_be_focused()
     kpage.keyboard.press("Enter")
+    expect(option).to_be_checked()
     kpage.keyboard.press("Escape")
     expect_query(kpage, {"group": ["BLF"]})
     open_view(kpage)

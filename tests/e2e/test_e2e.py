@@ -354,6 +354,8 @@ def test_offline_no_request_leaves_the_app(page):
     foreign = [(test, url) for test, url in seen
                if not url.startswith((page.base + "/", "data:", "blob:", "about:"))]
     assert foreign == []
+    plotly = {url.split("?")[0].rsplit("/", 1)[-1] for _, url in seen if "plotly" in url}
+    assert plotly == {"plotly-partial.min.js"}  # the app's partial bundle, not Dash's full one
 
 
 def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
@@ -437,7 +439,7 @@ def test_tabs_switch_views_and_keep_the_url(page):
 
 def test_svg_download_of_a_chart(page):
     open_app(page, "/?group=IS-K", attacks=None)
-    button = page.locator('[id*="\\"chart\\":\\"target\\""]')
+    button = page.locator("#card-target").get_by_role("button", name="Download SVG")
     button.scroll_into_view_if_needed()
     with page.expect_download(timeout=30_000) as download:
         button.click()

@@ -142,7 +142,7 @@ GRID_UNKNOWN_KILLED = """() => {
     const api = dash_ag_grid.getApi('grid-incidents');
     let shown = null;
     api.forEachNode(n => {
-        if (shown === null && n.data.killed === null)
+        if (shown === null && n.data.killed == null)
             shown = api.getCellValue({rowNode: n, colKey: 'killed', useFormatter: true});
     });
     return shown;

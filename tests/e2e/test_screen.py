@@ -217,7 +217,7 @@ def test_camera_and_svg_keep_the_briefing_frame(sized, tmp_path):
     assert sent["annotations"][0].startswith("Data: Pakistan Militancy Dashboard")
     assert "View: " in sent["annotations"][0]
     assert any("OCHA COD-AB" in a for a in sent["annotations"])
-    button = page.locator('[id*="\\"chart\\":\\"map\\""]')
+    button = page.locator("#card-map").get_by_role("button", name="Download SVG")
     with page.expect_download(timeout=30_000) as download:
         button.click()
     svg = Path(download.value.path()).read_text(encoding="utf-8")

@@ -51,7 +51,7 @@ NO_MATCH = "No incident matches"
 # as the oracle names it
 CHART_IGNORES = {"graph-district": "district", "graph-map": "district",
                  "graph-target": "target", "graph-timeline": "date"}
-CHIP_KEY = '{"dim":["ALL"],"type":"chip","value":["ALL"]}.n_clicks'
+CHIP_KEY = f"{ids.CHIP_REMOVED}.data"
 EVENT_INPUTS = {
     "district": "graph-district.clickData", "target": "graph-target.clickData",
     "map": "graph-map.clickData", "timeline": "graph-timeline.selectedData",
@@ -293,9 +293,8 @@ def events(draw, ds):
     elif kind == "chip":
         dim = draw(st.sampled_from(["date", "min_killed", *MULTI]))
         value = draw(st.sampled_from(pools(ds).get(dim, [""])) | TEXT)
-        chip = {"dim": dim, "type": "chip", "value": value}
-        changed = json.dumps(chip, sort_keys=True, separators=(",", ":")) + ".n_clicks"
-        values[CHIP_KEY] = [{"id": chip, "property": "n_clicks", "value": draw(st.integers(1, 9))}]
+        changed = CHIP_KEY  # the chip's x, as the browser's chipRemoved passes it on
+        values[changed] = {"dim": dim, "value": value, "at": draw(st.integers(1, 9))}
     elif kind == "reset":
         changed = "reset.n_clicks"
         values[changed] = draw(st.integers(1, 10 ** 6))
@@ -402,11 +401,8 @@ def test_malformed_payloads_never_5xx_or_leak(cb, ds, data):
     refused_cleanly(*post(cb, CONTROL, {STORE: stored, **values}, [changed]))
     refused_cleanly(*post(cb, RENDER, {STORE: stored}, [STORE]))
     refused_cleanly(*post(cb, TABLE, {STORE: stored}, [STORE]))
-    chip = {"dim": data.draw(TEXT), "type": "chip", "value": data.draw(json_junk)}
-    refused_cleanly(*post(cb, CONTROL, {
-        STORE: None,
-        CHIP_KEY: [{"id": chip, "property": "n_clicks", "value": 1}]},
-        [json.dumps(chip, sort_keys=True, separators=(",", ":")) + ".n_clicks"]))
+    chip = data.draw(st.fixed_dictionaries({"dim": TEXT, "value": json_junk}) | json_junk)
+    refused_cleanly(*post(cb, CONTROL, {STORE: None, CHIP_KEY: chip}, [CHIP_KEY]))
 
 
 @pytest.mark.parametrize("f", [

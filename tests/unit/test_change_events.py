@@ -15,10 +15,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
+from dashboard.__main__ import main as cli_main
+from dashboard.app import load_dataset
 from dashboard.callbacks.controller import next_state
 from dashboard.data.events import load_events
 from dashboard.data.schema import DataFileError
 from dashboard.filters import ViewState
+from dashboard.settings import Settings
 from tests import app_view, oracle
 from tests.unit.test_oracle import SETTINGS, check_events, check_frame, queries, year_position
 
@@ -85,6 +88,36 @@ def test_a_bad_event_names_its_line_field_and_reason(tmp_path, changes, field, r
 def test_a_missing_column_is_a_file_error(tmp_path):
     with pytest.raises(DataFileError, match="kind"):
         load_events(_write(tmp_path, {}, drop="kind"))
+
+
+def test_validate_checks_a_named_events_file(tmp_path, capsys):
+    good = tmp_path / "incidents.csv"
+    good.write_text((ROOT / "data" / "incidents.csv").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    bad = _write(tmp_path, {"date": "15/05/2019"})
+    assert cli_main(["validate", str(good), "--events", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{bad}:2: date '15/05/2019': not a date") for line in out)
+    assert out[-1] == f"{bad}: 2 events: 1 accepted, 1 rejected"
+    assert cli_main(["validate", str(good), "--events", str(EVENTS)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{EVENTS}: 15 events: 15 accepted, 0 rejected"
+    missing = tmp_path / "nope.csv"
+    assert cli_main(["validate", str(good), "--events", str(missing)]) == 2
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"error: {missing}")
+
+
+def test_the_app_draws_the_events_file_the_settings_name(tmp_path, monkeypatch, caplog):
+    rows = _rows()
+    own = _write(tmp_path, {"date": "2099-01-01"})  # line 2 rejected, line 3 kept
+    monkeypatch.setenv("DASHBOARD_EVENTS", str(own))
+    settings = Settings.from_env()
+    assert settings.events == str(own)
+    ds = load_dataset(settings)
+    assert list(ds.events["title"]) == [rows[1]["title"]]
+    assert any(f"{own}:2: date" in r.getMessage() for r in caplog.records)
+    ds = load_dataset(Settings(events=str(tmp_path / "nope.csv")))
+    assert ds.events.empty and len(ds.incidents) == len(oracle.RAW)  # the incidents still served
+    assert any("nope.csv" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 
 
 # ---------------------------------------------------------------------- on the charts

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dashboard import describe
+from dashboard import describe, ids
 from dashboard.callbacks.a11y import described
 from dashboard.callbacks.controller import next_state
 from dashboard.charts import BY_NAME, CHARTS
@@ -50,13 +50,13 @@ def test_every_chart_has_a_table_whose_rows_filter_like_a_click(ds, chart):
     query = "province=Balochistan&view=" + BY_NAME[chart].tab
     state = ViewState.from_query(query, ds.reference, {})[0]
     fig = app_view.figures_for(ds, query, (chart,), frame="screen")[chart]
-    out = described(BY_NAME[chart], fig.to_plotly_json())
-    assert out["title"] and out["summary"].startswith(out["title"])
+    out = described(BY_NAME[chart], fig)
+    assert out["titles"] and out["summaries"].startswith(out["titles"])
     columns, rows = describe.chart_table(fig)
     assert rows, chart
     row = rows[0]
-    by_row, _ = next_state({"type": "chart-row", "chart": chart, "event": row.event_key()},
-                           state, ds)
+    by_row, _ = next_state(ids.ROW_CHOSEN, state, ds,
+                           event={"chart": chart, "event": row.event_key()})
     c = BY_NAME[chart]
     by_click, _ = c.click(state, json.loads(row.event_key()), ds)
     assert by_row == by_click and by_row != state, chart
