@@ -15,6 +15,7 @@ flask-login keeps the session, limits counts the failures.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -34,7 +35,13 @@ OPEN_PATHS = ("/healthz", "/login", "/logout")
 NAME_RE = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 MIN_PASSWORD = 8
 REALM = "Pakistan Militancy Dashboard"
-_DUMMY_HASH = generate_password_hash("not a password of anyone")  # equal time for unknowns
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against (equal time for unknowns); made on first use,
+    not at import (scrypt takes a third of a second)."""
+    return generate_password_hash("not a password of anyone")
 
 
 class UsersFileError(ValueError):
@@ -135,7 +142,7 @@ class Users:
 
     def check(self, name: str, password: str) -> bool:
         stored = self.data()["users"].get(name)
-        ok = check_password_hash(stored or _DUMMY_HASH, password or "")
+        ok = check_password_hash(stored or _dummy_hash(), password or "")
         return ok and stored is not None
 
     @property

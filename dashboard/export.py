@@ -21,7 +21,7 @@ from typing import Callable
 
 import pandas as pd
 import plotly.io as pio
-from . import aggregate, citations, figures, geo, slides
+from . import aggregate, citations, figures, geo
 from .aggregate import View
 from .charts import for_export
 from .data.schema import COLUMNS
@@ -137,6 +137,7 @@ def write_pack(ds, state: ViewState, out: str | Path, base_url: str = "",
         progress(len(pictures), len(charts), "charts")
     files.append(_write_csv(incidents, out / "incidents.csv"))
     files.append(_write_sources(view, incidents, out / "sources.md", base_url))
+    from . import slides  # python-pptx loads with the first pack, not at the app's start
     files.append(slides.write_pptx(view, incidents, pictures, out / "briefing.pptx",
                                    base_url, progress))
     return Pack(files, len(incidents), timings)

@@ -100,21 +100,27 @@ PRECISE_PLACES = ("town", "district")
 def precision_flags(inc: pd.DataFrame) -> dict[str, np.ndarray]:
     """'precise': the day is exact and the place is the town or district; 'province_level':
     the place is known to the province only. Blank (unknown) precision is neither."""
-    dates = inc["date_precision"].fillna("").to_numpy(dtype=object)
-    places = inc["place_precision"].fillna("").to_numpy(dtype=object)
-    return {"precise": (dates == "day") & np.isin(places, PRECISE_PLACES),
-            "province_level": places == "province"}
+    dates, places = inc["date_precision"], inc["place_precision"]
+    return {"precise": ((dates == "day") & places.isin(PRECISE_PLACES)).to_numpy(
+                dtype=bool, na_value=False),
+            "province_level": (places == "province").to_numpy(dtype=bool, na_value=False)}
 
 
 def district_links(incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per (incident, district): a multi-district incident appears once per district."""
-    district = incidents["district"].astype(str)
-    multi = district.str.contains(DISTRICT_SEP, regex=False).to_numpy()
-    rows = np.arange(len(incidents))
-    single = pd.DataFrame({"row": rows[~multi], "district": district[~multi].to_numpy()})
-    parts = district[multi].str.split(DISTRICT_SEP)
-    exploded = pd.DataFrame({"row": np.repeat(rows[multi], parts.str.len().to_numpy()),
-                             "district": [p.strip() for ps in parts for p in ps]})
-    links = pd.concat([single, exploded], ignore_index=True).sort_values("row", kind="stable")
-    links["district"] = links["district"].astype("category")
-    return links.reset_index(drop=True)
+    district = incidents["district"]
+    if not isinstance(district.dtype, pd.CategoricalDtype) or district.isna().any():
+        district = district.astype(str).astype("category")  # a missing one reads 'nan'
+    cells, codes = district.cat.categories, district.cat.codes.to_numpy()
+    parts = [[p.strip() for p in cell.split(DISTRICT_SEP)] if DISTRICT_SEP in cell else [cell]
+             for cell in map(str, cells)]
+    names = pd.Index(sorted({p for ps in parts for p in ps}), dtype=str)
+    # the district codes of each cell's parts, end to end, and where each cell's begin
+    flat = names.get_indexer([p for ps in parts for p in ps])
+    counts = np.array([len(ps) for ps in parts], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    per_row = counts[codes]
+    rows = np.repeat(np.arange(len(incidents)), per_row)
+    nth = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    linked = pd.Categorical.from_codes(flat[starts[codes][rows] + nth], names)
+    return pd.DataFrame({"row": rows, "district": linked.remove_unused_categories()})

@@ -16,7 +16,7 @@ def find_duplicates(incidents: pd.DataFrame) -> list[tuple[int, int]]:
     group, their killed are both known and within 1 or 10% of each other, and their injured
     are too when both are known. A later row is paired with its first match only.
     """
-    if incidents.empty:
+    if incidents.empty or incidents["source_file"].nunique() < 2:  # pairs span two files
         return []
     rows = pd.DataFrame({
         "pos": np.arange(len(incidents)),

@@ -6,9 +6,13 @@ from an earlier file is rejected in the later one; likely duplicates across file
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..importers.convert import EXPORTS, FORMATS, detect_format, load_export
 from ..importers.mapping import reference_for, with_placeholders
@@ -18,38 +22,41 @@ from ..reference import Reference, load_reference
 from .dataset import Dataset
 from .duplicates import likely_duplicates
 from .readers import DEFAULT_MAX_BYTES, read_table
-from .schema import CATEGORICAL, DataFileError, LoadResult, Problem, empty_frame, typed
+from .schema import (CATEGORICAL, DataFileError, LoadResult, Problem, RawTable,
+                     by_date_and_id, empty_frame, typed)
 from .validate import validate
 
 
 def load_file(path: str | Path, ref: Reference | None = None, fmt: str = "auto",
               max_bytes: int = DEFAULT_MAX_BYTES, options: dict | None = None,
-              progress: RowProgress | None = None) -> LoadResult:
+              progress: RowProgress | None = None, by_date: bool = False) -> LoadResult:
     """Read and validate one file. Raises DataFileError if it is not a readable table.
 
     fmt: 'canonical', 'imported', 'acled', 'gtd', or 'auto' to tell by the file's columns.
     ACLED and GTD exports are converted, then validated. options: {'acled_events': 'attacks'
-    or 'all'}. progress: a bar for long files (see dashboard/progress.py).
+    or 'all'}. progress: a bar for long files (see dashboard/progress.py). by_date: the
+    accepted rows sorted by date, then incident_id (else in file order).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     progress = progress or RowProgress(Path(path).name, force=False)
     progress.stage("reading")
-    raw = read_table(path, max_bytes, progress=progress.advance)
+    raw = read_table(path, max_bytes, progress=progress.advance, categories=True)
     if not len(raw.frame.columns):
         raise DataFileError(f"{path}: no columns found")
     if not len(raw.frame):
         raise DataFileError(f"{path}: a header but no data rows")
     fmt = detect_format(raw.frame.columns) if fmt == "auto" else fmt
-    if fmt in EXPORTS:
+    if fmt in EXPORTS:  # the converters read plain text cells
         progress.stage("converting", len(raw.frame))
+        raw = RawTable(raw.frame.astype(object), raw.lines, raw.header_width, raw.ragged)
         return load_export(raw, str(path), fmt, ref, options, progress=progress.advance)
     progress.stage("validating", len(raw.frame))
     if fmt == "imported":
         result = validate(raw, str(path), with_placeholders(ref or load_reference()),
-                          require_url=False, open_groups=True)
+                          require_url=False, open_groups=True, by_date=by_date)
     else:
-        result = validate(raw, str(path), ref)
+        result = validate(raw, str(path), ref, by_date=by_date)
     progress.advance(len(raw.frame))
     return result
 
@@ -62,14 +69,18 @@ def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
     progress: None shows a bar on a terminal for files that take over a second; False never.
     """
     ref = ref or load_reference()
+    paths = list(paths)
     frames, problems, rows_in, errors, reports, left_out = [], [], 0, [], [], []
-    seen: dict[str, str] = {}  # incident_id -> the file it was accepted from
+    seen: list[tuple[str, pd.Series]] = []  # (file, the incident_ids accepted from it)
     sources: dict[str, str] = {}  # file name -> path as given
     for path in paths:
         try:
             with RowProgress(Path(path).name, force=None if progress is None else progress
                              ) as bar:
-                result = load_file(path, ref, fmt, max_bytes, options, bar)
+                # one file is sorted while its text is still categorical (cheaper); several
+                # are sorted once joined, after the duplicate search that reads file order
+                result = load_file(path, ref, fmt, max_bytes, options, bar,
+                                   by_date=len(paths) == 1)
         except DataFileError as exc:
             errors.append(str(exc))
             continue
@@ -88,20 +99,35 @@ def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
         incidents = empty_frame()
     incidents, likely = likely_duplicates(incidents, sources, drop=duplicates == "drop-later")
     problems.extend(likely)
-    incidents = incidents.sort_values(["date", "incident_id"], kind="stable").reset_index(drop=True)
+    incidents = by_date_and_id(incidents)
+    _release_memory()
     return LoadResult(incidents, problems, rows_in, errors, reports,
                       reference_for(incidents, ref), left_out)
 
 
-def _without_seen_ids(inc: pd.DataFrame, path: str, seen: dict[str, str],
+def _release_memory() -> None:
+    """Give the memory freed while loading back to the system (a million rows leave about
+    250 MB in Arrow's pool and the C heap otherwise)."""
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc
+        ctypes.CDLL(libc).malloc_trim(0)
+
+
+def _without_seen_ids(inc: pd.DataFrame, path: str, seen: list[tuple[str, pd.Series]],
                       problems: list[Problem]) -> pd.DataFrame:
     """The file's rows less those whose id an earlier file already gave (each reported)."""
-    clash = inc["incident_id"].isin(list(seen)).to_numpy()
-    for _, row in inc[clash].iterrows():
-        problems.append(Problem(path, int(row.source_line), "incident_id", row.incident_id,
-                                f"duplicate: already loaded from {seen[row.incident_id]}"))
-    inc = inc[~clash]
-    seen.update(dict.fromkeys(inc["incident_id"].tolist(), path))
+    ids = inc["incident_id"]
+    source = np.full(len(inc), None, dtype=object)  # the earlier file giving each id
+    for earlier, accepted in seen:
+        source[ids.isin(accepted).to_numpy() & pd.isna(source)] = earlier
+    clash = pd.notna(source)
+    rows = np.flatnonzero(clash)
+    for row in rows[np.argsort(inc["source_line"].to_numpy()[rows], kind="stable")]:
+        problems.append(Problem(path, int(inc["source_line"].iat[row]), "incident_id",
+                                ids.iat[row], f"duplicate: already loaded from {source[row]}"))
+    inc = inc[~clash] if clash.any() else inc
+    seen.append((path, inc["incident_id"]))
     return inc
 
 

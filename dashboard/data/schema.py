@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..reference import Reference
 
@@ -39,7 +43,7 @@ class RawTable:
     cells differs from the header's (CSV only: line -> (cells, last line of the record))."""
 
     frame: pd.DataFrame
-    lines: list[int]
+    lines: Sequence[int]  # a list, or a range for Parquet (line 1 is the first row)
     header_width: int | None = None
     ragged: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -104,15 +108,69 @@ class LoadResult:
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The accepted rows with their final dtypes (categories, strings, nullable counts)."""
     for c in CATEGORICAL:
-        frame[c] = frame[c].astype("category")
+        frame[c] = _category(frame[c])
     for c in TEXT:
-        frame[c] = frame[c].astype("string")
+        frame[c] = _string(frame[c])
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     for c in ("killed", "injured", *RANGES):
         frame[c] = frame[c].astype("Int64")
     for c in ("latitude", "longitude"):
         frame[c] = frame[c].astype("Float64")
     return frame
+
+
+def _category(values: pd.Series) -> pd.Series:
+    """A categorical whose categories are the values present, sorted (as astype('category')
+    gives from text): a categorical column is tidied, not converted again."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.astype("category")
+    used = np.bincount(values.cat.codes.to_numpy() + 1, minlength=len(values.cat.categories)
+                       + 1)[1:] > 0
+    if used.all() and values.cat.categories.is_monotonic_increasing:
+        return values  # as astype('category') would give it
+    values = values.cat.remove_unused_categories()
+    return values.cat.reorder_categories(values.cat.categories.sort_values())
+
+
+def _string(values: pd.Series) -> pd.Series:
+    """The 'string' dtype; a categorical is decoded by Arrow (pandas' take is slower)."""
+    if not isinstance(values.dtype, pd.CategoricalDtype) or values.hasnans:
+        return values.astype("string")
+    codes = pa.array(values.cat.codes.to_numpy())
+    texts = pa.array(values.cat.categories.astype(str).array, type=pa.large_string())
+    decoded = pa.DictionaryArray.from_arrays(codes, texts).cast(pa.large_string())
+    return pd.Series(pd.StringDtype().__from_arrow__(decoded), index=values.index)
+
+
+def by_date_and_id(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents sorted by date, then incident_id (stable), with a fresh index: Arrow's
+    stable sort gives the order of pandas' sort_values(kind='stable'), without factorising
+    the ids. Rows already in that order are not copied."""
+    dates = incidents["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+    ids = pa.array(incidents["incident_id"].astype("string").array)
+    ids_up = pc.greater_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+    if ((dates[1:] > dates[:-1]) | ((dates[1:] == dates[:-1]) & ids_up)).all():
+        return incidents.reset_index(drop=True)
+    by_id = pc.sort_indices(ids).to_numpy()  # stable; then stable by date: both keys
+    order = by_id[np.argsort(dates[by_id], kind="stable")]
+    return _take_rows(incidents, order)
+
+
+def _take_rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """frame.take(order) with a fresh index."""
+    return pd.DataFrame({c: _take(frame[c], order) for c in frame.columns},
+                        index=pd.RangeIndex(len(order)))
+
+
+def _take(col: pd.Series, order: np.ndarray):
+    """col's values in `order`: categorical codes and nullable numbers taken as numpy arrays
+    (pandas' take of those is several times slower), anything else by its own take."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(col.cat.codes.to_numpy()[order], dtype=col.dtype)
+    if isinstance(col.array, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
+        values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0)[order]
+        return type(col.array)(values, col.isna().to_numpy()[order])
+    return col.array.take(order)
 
 
 def empty_frame() -> pd.DataFrame:

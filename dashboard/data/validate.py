@@ -2,6 +2,10 @@
 
 Validation never stops at the first problem: each problem names the file, the line, the field,
 the value and the reason. Rows in = rows accepted + rows rejected, always.
+
+The checks work on columns, not rows: every cell is text held as a categorical, a check that
+depends on one cell alone runs once per distinct value (`_per_value`), and only the rows found
+bad get a message.
 """
 from __future__ import annotations
 
@@ -11,19 +15,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..reference import (PAKISTAN_BOUNDS, PRECISION_FIELDS, VOCAB_FIELDS, Reference,
                          load_reference, split_list)
-from .readers import unique_names
+from .readers import text_categorical, unique_names
 from .schema import (BOUNDS, COLUMNS, DISTRICT_SEP, MAX_COUNT, OPTIONAL, REQUIRED, URL,
-                     LoadResult, Problem, RawTable, empty_frame, typed)
+                     LoadResult, Problem, RawTable, by_date_and_id, empty_frame, typed)
 
 _NOT_A_NAME = re.compile(r"[<>{}\x00-\x1f\x7f]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 
 
 class _Collector:
-    def __init__(self, source: str, lines: list[int], n: int):
+    def __init__(self, source: str, lines, n: int):
         self.source, self.lines = source, lines
         self.bad = np.zeros(n, dtype=bool)
         self.problems: list[Problem] = []
@@ -35,20 +41,92 @@ class _Collector:
     def note(self, line: int | None, field_: str, value: str, reason: str) -> None:
         self.problems.append(Problem(self.source, line, field_, value, reason, rejects_row=False))
 
+    def add_each(self, rows: np.ndarray, field_: str, value: object, reason: str) -> None:
+        """The same problem on each of `rows`."""
+        self.bad[rows] = True
+        value = str(value)
+        self.problems.extend(Problem(self.source, self.lines[r], field_, value, reason)
+                             for r in rows.tolist())
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """A column's cells as stripped text ('' for missing): a categorical stays one (the text
+    work done once per distinct value), any other column becomes plain text."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col.fillna("").astype(str).str.strip()
+    uniques = pd.Series(col.cat.categories).astype(str)
+    stripped = uniques.str.strip()
+    if stripped.equals(uniques):  # nothing to strip: as the reader gave it
+        return col
+    return text_categorical(col.cat.codes.to_numpy(), stripped, col.index)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct values) of a text column, categorical or plain."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), pd.Series(values.cat.categories)
+    codes, uniques = pd.factorize(values)
+    return codes, pd.Series(uniques)
+
+
+def _rows_by_code(codes: np.ndarray):
+    """rows(code): the rows (ascending) whose code is `code`."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+
+    def rows(code: int) -> np.ndarray:
+        lo, hi = np.searchsorted(ordered, [code, code + 1])
+        return order[lo:hi]
+    return rows
+
+
+def _per_value(check, values: pd.Series, out: _Collector, *args, **kwargs) -> pd.Series:
+    """`check(values, *args, collector, **kwargs)` for a check whose result and problems for
+    a cell depend on that cell alone: run once over the distinct values, then each row given
+    its value's result and problems (in the order the check reported them)."""
+    codes, uniques = _codes(values)
+    each = _Collector(out.source, range(len(uniques)), len(uniques))
+    result = check(uniques, *args, each, **kwargs).reset_index(drop=True)
+    used = np.bincount(codes, minlength=len(uniques)) > 0  # a category may have no row
+    found = [p for p in each.problems if used[p.line]]
+    if found:
+        rows = _rows_by_code(codes)
+        for p in found:
+            out.add_each(rows(p.line), p.field, p.value, p.reason)
+    if result.dtype == object or result.dtype == "str":  # text: kept a categorical
+        return _categorical(result, codes, values.index)
+    return pd.Series(result.array.take(codes), index=values.index)
+
+
+def _categorical(result: pd.Series, codes: np.ndarray, index) -> pd.Series:
+    """Row i holds result[codes[i]] (missing stays missing), as a categorical."""
+    merged, uniques = pd.factorize(result, sort=True)
+    return pd.Series(pd.Categorical.from_codes(merged[codes], pd.Index(uniques, dtype=str)),
+                     index=index)
+
+
+def _recode(values: pd.Series, change) -> pd.Series:
+    """`change(texts)` (elementwise) applied to a text column, categorical or plain."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return change(values)
+    changed = change(pd.Series(values.cat.categories))
+    return text_categorical(values.cat.codes.to_numpy(), changed, values.index)
+
 
 def validate(raw: RawTable, source: str, ref: Reference | None = None,
              today: date | None = None, require_url: bool = True,
-             open_groups: bool = False) -> LoadResult:
+             open_groups: bool = False, by_date: bool = False) -> LoadResult:
     """Check every cell of a raw table; return accepted rows typed and all problems.
 
     With require_url=False (imported data), a row without a source URL is accepted when it
     names its sources in source_text. With open_groups (imported data), a group outside the
-    vocabulary is accepted under its own name, spacing tidied.
+    vocabulary is accepted under its own name, spacing tidied. With by_date, the accepted
+    rows come sorted by date, then incident_id (as load_files gives them), else in file order.
     """
     ref = ref or load_reference()
     n = len(raw.frame)
     out = _Collector(source, raw.lines, n)
-    frame = raw.frame.copy()
+    frame = raw.frame.copy(deep=False)
     frame.columns = _canonical_columns(frame.columns, out)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
@@ -61,18 +139,29 @@ def validate(raw: RawTable, source: str, ref: Reference | None = None,
         out.note(1, c, "", "unknown column: kept as text, not validated")
     for c in OPTIONAL:
         if c not in frame.columns:
-            frame[c] = ""
+            frame[c] = _blank(n, frame.index)
     _check_shape(raw, out)
-    text = {c: frame[c].fillna("").astype(str).str.strip() for c in frame.columns}
+    text = {c: _text(frame[c]) for c in frame.columns}
     checked = _check_cells(text, source, ref, today or date.today(), require_url, out,
                            open_groups)
-    result = pd.DataFrame({**checked, **{c: text[c] for c in extra}})[~out.bad]
+    result = pd.DataFrame({**checked, **{c: text[c].astype(str) for c in extra}})
+    result = result[~out.bad] if out.bad.any() else result
     result = result.reset_index(drop=True)
-    result["source_file"] = Path(source).name
-    result["source_line"] = (np.asarray(raw.lines, dtype=np.int64)[~out.bad] if n
-                             else np.array([], int))
+    result["source_file"] = _recode(_blank(len(result), result.index),
+                                    lambda t: t.where(t != "", Path(source).name))
+    lines = raw.lines
+    lines = (np.arange(lines.start, lines.stop, lines.step) if isinstance(lines, range)
+             else np.asarray(lines, dtype=np.int64))
+    result["source_line"] = lines[~out.bad] if n else np.array([], int)
     problems = sorted(out.problems, key=lambda p: (p.line or 0))
-    return LoadResult(typed(result), problems, rows_in=n)
+    return LoadResult(typed(by_date_and_id(result) if by_date else result), problems,
+                      rows_in=n)
+
+
+def _blank(n: int, index) -> pd.Series:
+    """A column of n blank cells (a categorical of one value)."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                               pd.Index([""], dtype=str)), index=index)
 
 
 def _check_shape(raw: RawTable, out: _Collector) -> None:
@@ -90,19 +179,21 @@ def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today:
                  open_groups: bool = False) -> dict[str, pd.Series]:
     """Each schema column checked and converted, in the order of the result's columns."""
     ids = _check_ids(text["incident_id"], out)
-    dates = _check_dates(text["date"], out, today)
-    provinces = _check_lookup(text["province"], "province", ref.province_lookup, out)
+    dates = _per_value(_check_dates, text["date"], out, today)
+    provinces = _per_value(_check_lookup, text["province"], out, "province",
+                           ref.province_lookup)
     districts = _check_districts(text["district"], provinces, ref, out)
-    vocab = {f: _check_lookup(text[f], f, ref.vocab[f], out, open_=open_groups and f == "group")
-             for f in VOCAB_FIELDS}
-    killed = _check_count(text["killed"], "killed", out)
-    injured = _check_count(text["injured"], "injured", out)
+    vocab = {f: _per_value(_check_lookup, text[f], out, f, ref.vocab[f],
+                           open_=open_groups and f == "group") for f in VOCAB_FIELDS}
+    killed = _per_value(_check_count, text["killed"], out, "killed")
+    injured = _per_value(_check_count, text["injured"], out, "injured")
     ranges = {**_check_range(text, killed, "killed", out),
               **_check_range(text, injured, "injured", out)}
-    precision = {f: _check_precision(text[f], f, ref.vocab[f], out) for f in PRECISION_FIELDS}
+    precision = {f: _per_value(_check_precision, text[f], out, f, ref.vocab[f])
+                 for f in PRECISION_FIELDS}
     lat, lon = _check_coordinates(text["latitude"], text["longitude"], provinces, ref, out)
     _check_urls(text["source_urls"], text["source_text"], require_url, out)
-    collection = text["collection"].where(text["collection"] != "", Path(source).stem)
+    collection = _recode(text["collection"], lambda t: t.where(t != "", Path(source).stem))
     return {
         "incident_id": ids, "date": dates, "province": provinces, "district": districts,
         **vocab, "killed": killed, "injured": injured, "latitude": lat, "longitude": lon,
@@ -115,6 +206,8 @@ def _check_cells(text: dict[str, pd.Series], source: str, ref: Reference, today:
 
 def _check_ids(ids: pd.Series, out: _Collector) -> pd.Series:
     """incident_id: present and unique within the file."""
+    if not (ids == "").any() and _all_different(ids):
+        return ids
     for row in np.flatnonzero((ids == "").to_numpy()):
         out.add(row, "incident_id", "", "missing: every incident needs an id")
     dup = ids.duplicated(keep="first") & (ids != "")
@@ -126,6 +219,15 @@ def _check_ids(ids: pd.Series, out: _Collector) -> pd.Series:
             out.add(row, "incident_id", ids.iat[row],
                     f"duplicate: already used on line {first_line[ids.iat[row]]}")
     return ids
+
+
+def _all_different(values: pd.Series) -> bool:
+    """No two cells equal: neighbours compared in Arrow's sort (faster than hashing)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return bool(values.cat.categories.is_unique and values.cat.codes.is_unique)
+    text = pa.array(values.array)
+    ordered = text.take(pc.sort_indices(text))
+    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
 
 
 def _canonical_columns(columns, out: _Collector) -> list[str]:
@@ -147,7 +249,7 @@ def _canonical_columns(columns, out: _Collector) -> list[str]:
     return unique_names(names)
 
 
-def _check_dates(values: pd.Series, out: _Collector, today: date) -> pd.Series:
+def _check_dates(values: pd.Series, today: date, out: _Collector) -> pd.Series:
     parsed = pd.to_datetime(values.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     shape_ok = values.str.match(_DATE)
     for row in np.flatnonzero((parsed.isna() | ~shape_ok).to_numpy()):
@@ -215,15 +317,22 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
                 names.append(canon)
         return f"{DISTRICT_SEP} ".join(names), None
 
-    keys = pd.MultiIndex.from_arrays([values.astype(object),
-                                      provinces.astype(object).where(provinces.notna(), None)])
-    codes, uniques = pd.factorize(keys)
-    answers = [resolve(raw, None if pd.isna(prov) else prov) for raw, prov in uniques]
-    names = np.array([a[0] for a in answers], dtype=object)
-    for code in (i for i, a in enumerate(answers) if a[1]):
-        for row in np.flatnonzero(codes == code):
-            out.add(row, "district", values.iat[row], answers[code][1])
-    return pd.Series(names[codes], index=values.index, dtype=object)
+    (codes, names), homes = _codes(values), provinces.cat.categories
+    pairs = (codes.astype(np.int64) * (len(homes) + 1)
+             + provinces.cat.codes.to_numpy() + 1)  # (district text, province or none)
+    present = np.zeros(len(names) * (len(homes) + 1), dtype=bool)
+    present[pairs] = True
+    uniques = np.flatnonzero(present)
+    codes = (np.cumsum(present) - 1)[pairs]  # the pair's place among those present
+    answers = [resolve(names[pair // (len(homes) + 1)],
+                       homes[pair % (len(homes) + 1) - 1] if pair % (len(homes) + 1) else None)
+               for pair in uniques.tolist()]
+    wrong = [i for i, a in enumerate(answers) if a[1]]
+    rows = _rows_by_code(codes) if wrong else None
+    for code in wrong:
+        found = rows(code)
+        out.add_each(found, "district", values.iat[found[0]], answers[code][1])
+    return _categorical(pd.Series([a[0] for a in answers], dtype=object), codes, values.index)
 
 
 def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
@@ -253,9 +362,11 @@ def _check_range(text: dict[str, pd.Series], best: pd.Series, count: str,
                  out: _Collector) -> dict[str, pd.Series]:
     """A count's bounds: whole numbers, low <= best <= high; a bound needs the best figure."""
     low_name, high_name = BOUNDS[count]
-    low, high = (_check_count(text[c], c, out) for c in (low_name, high_name))
+    low, high = (_per_value(_check_count, text[c], out, c) for c in (low_name, high_name))
     for name, bound, wrong, words in ((low_name, low, low > best, "above"),
                                       (high_name, high, high < best, "below")):
+        if not bound.notna().any():  # no bound given: nothing to compare
+            continue
         for row in np.flatnonzero(wrong.fillna(False).to_numpy(dtype=bool)):
             out.add(row, name, text[name].iat[row],
                     f"{words} {count} {best.iat[row]}: the range must hold the best figure "
@@ -276,41 +387,66 @@ def _check_precision(values: pd.Series, name: str, lookup, out: _Collector) -> p
     return resolved.fillna("")
 
 
+def _numbers(text: pd.Series) -> pd.Series:
+    """A text column as floats (NaN for blank or not a number), parsed once per value."""
+    codes, uniques = _codes(text)
+    parsed = pd.to_numeric(uniques.where(uniques != ""), errors="coerce")
+    return pd.Series(parsed.to_numpy(dtype="float64")[codes], index=text.index)
+
+
 def _check_coordinates(lat_text: pd.Series, lon_text: pd.Series, provinces: pd.Series,
                        ref: Reference, out: _Collector) -> tuple[pd.Series, pd.Series]:
-    lat = pd.to_numeric(lat_text.where(lat_text != ""), errors="coerce")
-    lon = pd.to_numeric(lon_text.where(lon_text != ""), errors="coerce")
+    """Both or neither, numbers, inside Pakistan (else the row is rejected); outside the
+    province's box of populated places is a note."""
+    lat, lon = _numbers(lat_text), _numbers(lon_text)
+    y, x = lat.to_numpy(), lon.to_numpy()
+    a_blank, b_blank = (lat_text == "").to_numpy(), (lon_text == "").to_numpy()
+    if (a_blank & b_blank).all():  # no coordinate given
+        return lat.astype("Float64"), lon.astype("Float64")
+    one_only = a_blank != b_blank
+    nan = ~(a_blank & b_blank) & ~one_only & (np.isnan(y) | np.isnan(x))
     min_lat, max_lat, min_lon, max_lon = PAKISTAN_BOUNDS
-    given = ((lat_text != "") | (lon_text != "")).to_numpy()
-    boxes = {p: tuple(b) for p, b in zip(ref.provinces.index, ref.provinces[
-        ["min_lat", "max_lat", "min_lon", "max_lon"]].to_numpy())}
-
-    def inside(province: str, y: float, x: float) -> bool:  # ref.inside_province, faster
-        lo_y, hi_y, lo_x, hi_x = boxes[province]
-        return bool(lo_y <= y <= hi_y and lo_x <= x <= hi_x)
-    for row in np.flatnonzero(given):  # only rows that give a coordinate
-        a, b = lat_text.iat[row], lon_text.iat[row]
-        y, x = lat.iat[row], lon.iat[row]
-        if (a == "") != (b == ""):
-            out.add(row, "latitude" if a == "" else "longitude", "",
-                    "give both latitude and longitude, or neither")
-        elif np.isnan(y) or np.isnan(x):
-            out.add(row, "latitude" if np.isnan(y) else "longitude",
-                    a if np.isnan(y) else b, "not a number")
-        elif not (min_lat <= y <= max_lat and min_lon <= x <= max_lon):
-            out.add(row, "latitude", f"{a}, {b}", "outside Pakistan")
-        elif not pd.isna(provinces.iat[row]) and not inside(provinces.iat[row], y, x):
-            out.note(out.lines[row], "latitude", f"{a}, {b}",
-                     f"outside the box of {provinces.iat[row]}'s populated places in "
-                     "data/provinces.csv: kept, but check the coordinate")
+    with np.errstate(invalid="ignore"):
+        inside = (min_lat <= y) & (y <= max_lat) & (min_lon <= x) & (x <= max_lon)
+    abroad = ~(a_blank & b_blank) & ~one_only & ~nan & ~inside
+    for row in np.flatnonzero(one_only):
+        out.add(row, "latitude" if a_blank[row] else "longitude", "",
+                "give both latitude and longitude, or neither")
+    for row in np.flatnonzero(nan):
+        y_nan = np.isnan(y[row])
+        out.add(row, "latitude" if y_nan else "longitude",
+                lat_text.iat[row] if y_nan else lon_text.iat[row], "not a number")
+    for row in np.flatnonzero(abroad):
+        out.add(row, "latitude", f"{lat_text.iat[row]}, {lon_text.iat[row]}",
+                "outside Pakistan")
+    for row in np.flatnonzero(inside & ~_in_province_box(provinces, y, x, ref)):
+        out.note(out.lines[row], "latitude", f"{lat_text.iat[row]}, {lon_text.iat[row]}",
+                 f"outside the box of {provinces.iat[row]}'s populated places in "
+                 "data/provinces.csv: kept, but check the coordinate")
     return lat.astype("Float64"), lon.astype("Float64")
+
+
+def _in_province_box(provinces: pd.Series, y: np.ndarray, x: np.ndarray,
+                     ref: Reference) -> np.ndarray:
+    """Inside the box of the row's province (ref.inside_province, on columns); True where
+    the province is unknown."""
+    boxes = ref.provinces[["min_lat", "max_lat", "min_lon", "max_lon"]].to_numpy(dtype=float)
+    found = ref.provinces.index.get_indexer(provinces.cat.categories)
+    codes = np.append(found, -1)[provinces.cat.codes.to_numpy()]  # -1: no box
+    known = codes >= 0
+    lo_y, hi_y, lo_x, hi_x = (np.where(known, col[codes], np.nan) for col in boxes.T)
+    with np.errstate(invalid="ignore"):
+        return ~known | ((lo_y <= y) & (y <= hi_y) & (lo_x <= x) & (x <= hi_x))
 
 
 def _check_urls(values: pd.Series, texts: pd.Series, require_url: bool,
                 out: _Collector) -> None:
     url = URL.pattern.strip("^$")
     whole = rf"^{url}(?:\s*\|\s*{url})*$"
-    ok = values.str.fullmatch(whole, case=False).fillna(False).to_numpy(dtype=bool)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        ok = _fullmatch(pd.Series(values.cat.categories), whole)[values.cat.codes.to_numpy()]
+    else:
+        ok = _fullmatch(values, whole)
     if not require_url:
         ok = ok | ((values == "") & (texts != "")).to_numpy(dtype=bool)
     needed = "a source URL" if require_url else "a source URL or a source_text"
@@ -322,3 +458,17 @@ def _check_urls(values: pd.Series, texts: pd.Series, require_url: bool,
             continue
         bad = next((u for u in urls if not URL.match(u)), cell)
         out.add(row, "source_urls", bad, "not an http(s) URL")
+
+
+def _fullmatch(texts: pd.Series, pattern: str) -> np.ndarray:
+    """re.fullmatch(pattern, text, re.IGNORECASE) for each text. Printable ASCII texts (where
+    RE2's \\s and \\S mean what Python's do) are matched by Arrow's RE2 on the whole column at
+    once; any other text by Python's re."""
+    arr = pa.array(texts.array)
+    plain = pc.ascii_is_printable(arr).to_numpy(zero_copy_only=False)  # '' is not: re
+    ok = pc.match_substring_regex(arr, pattern, ignore_case=True).to_numpy(
+        zero_copy_only=False) & plain
+    compiled = re.compile(pattern, re.IGNORECASE)
+    for i in np.flatnonzero(~plain):
+        ok[i] = compiled.fullmatch(texts.iat[i]) is not None
+    return ok

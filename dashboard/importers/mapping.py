@@ -72,7 +72,7 @@ def with_placeholders(ref: Reference, names=None) -> Reference:
 
 def reference_for(incidents: pd.DataFrame, ref: Reference) -> Reference | None:
     """The reference extended with the placeholders the incidents use, or None if none."""
-    parts = {p.strip() for cell in incidents["district"].astype(str).unique()
+    parts = {p.strip() for cell in pd.Series(incidents["district"].unique()).astype(str)
              for p in cell.split(DISTRICT_SEP)}
     used = parts & set(load_placeholders()["district"])
     return with_placeholders(ref, used) if used else None
