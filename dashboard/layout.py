@@ -55,7 +55,8 @@ def _kpi(id_: str, label: str):
 def groups_present(ds) -> list[tuple[str, int]]:
     """The groups in the data with their attacks: the vocabulary's order, then other named
     groups (imported data) by attacks."""
-    counts = ds.incidents["group"].astype(str).value_counts()
+    counts = ds.incidents["group"].value_counts()  # on a categorical's codes: no text copy
+    counts = counts[counts > 0].rename(index=str)
     known = [g for g in ds.reference.vocab["group"].canonical if g in counts.index]
     others = sorted((g for g in counts.index if g not in known), key=lambda g: (-counts[g], g))
     return [(g, int(counts[g])) for g in known + others]
