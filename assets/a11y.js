@@ -71,16 +71,5 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return [!table, table, table ? "Chart" : "Table"];
         },
-        /* A row's button pressed (Enter or a click): the view callback applies the row's
-           filter as a click on its bar does. Rows re-rendered, not pressed, send nothing. */
-        rowChosen: function (nClicks) {
-            const ctx = window.dash_clientside.callback_context;
-            const hit = ctx.triggered.find(t => t.value);
-            if (!hit) {
-                return window.dash_clientside.no_update;
-            }
-            const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
-            return {chart: id.chart, event: id.event, at: Date.now()};
-        },
     },
 });

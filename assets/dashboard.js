@@ -49,6 +49,18 @@
         exportChart(gd, "png");
     }, true);
 
+    /* The button of a pattern-matching id that was pressed, as `what(id)` stamped with the
+       time; buttons only drawn (n_clicks 0), not pressed, send nothing. */
+    function pressed(what) {
+        const ctx = window.dash_clientside.callback_context;
+        const hit = ctx.triggered.find(t => t.value);
+        if (!hit) {
+            return window.dash_clientside.no_update;
+        }
+        const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
+        return Object.assign(what(id), {at: Date.now()});
+    }
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         pmd: {
             /* The SVG button under a chart: the same briefing figure as the PNG, as SVG. */
@@ -74,16 +86,14 @@
                 return [hidden ? "page-body filters-hidden" : "page-body",
                         hidden ? "Show filters" : "Hide filters"];
             },
-            /* A chip's x: which filter value to remove, for the view callback (a chip only
-               drawn, not clicked, sends nothing). */
+            /* A chip's x: which filter value to remove, for the view callback. */
             chipRemoved: function (nClicks) {
-                const ctx = window.dash_clientside.callback_context;
-                const hit = ctx.triggered.find(t => t.value);
-                if (!hit) {
-                    return window.dash_clientside.no_update;
-                }
-                const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
-                return {dim: id.dim, value: id.value, at: Date.now()};
+                return pressed(id => ({dim: id.dim, value: id.value}));
+            },
+            /* A chart table's row button (Enter or a click): the view callback applies the
+               row's filter as a click on its bar does. */
+            rowChosen: function (nClicks) {
+                return pressed(id => ({chart: id.chart, event: id.event}));
             },
             toggleOpen: function (nClicks, isOpen) {
                 return !isOpen;

@@ -88,7 +88,7 @@ def register(app, ds, cache=None) -> None:
         return described(chart, chart.figure(view, base_url(), frame="screen"))["tables"]
 
     app.clientside_callback(
-        ClientsideFunction("a11y", "rowChosen"),
+        ClientsideFunction("pmd", "rowChosen"),
         Output(ids.ROW_CHOSEN, "data"), Input(ids.chart_row(ALL, ALL), "n_clicks"),
         prevent_initial_call=True,
     )
