@@ -47,6 +47,17 @@ def start_server(*args: str, env: dict | None = None):
     raise RuntimeError(f"server did not start within 60 s: {log.read_text()[-3000:]}")
 
 
+def serving(*args: str, env: dict | None = None):
+    """A pytest fixture's body: `python -m dashboard ARGS` started, its base URL yielded,
+    stopped after (``yield from serving(...)``)."""
+    proc, base = start_server(*args, env=env)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def start_process(cmd: list[str], *, env: dict | None = None, ready=None, name: str = "proc",
                   limit: float = 90):
     """Start `cmd` in its own session (so it and its children stop together), output to a

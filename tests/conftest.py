@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.servers import free_port, start_server
+from harness.servers import free_port, serving
+from tests.pages import fresh_page
 from tests.scopes import clear_caches, mutant_running, per_session, recording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,10 +69,7 @@ def cb(app):
 
 @pytest.fixture(scope="session")
 def server():
-    proc, base = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serving()
 
 
 @pytest.fixture(scope="session")
@@ -89,14 +87,7 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     """A fresh page that records every request it makes."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000},
-                                  accept_downloads=True)
-    pg = context.new_page()
-    pg.requests = []
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    pg.base = server
-    yield pg
-    context.close()
+    yield from fresh_page(browser, server, accept_downloads=True)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from dashboard.filters import TABS
 from tests import oracle
+from tests.pages import fresh_page
 from tests.e2e.test_e2e import SETTLE_MS, expect_query, expect_query_has
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -35,11 +36,7 @@ def axe_source() -> str:
 @pytest.fixture
 def kpage(browser, server):
     """A page whose context bypasses the CSP, so axe-core can be injected (tests only)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
-    pg = context.new_page()
-    pg.base = server
-    yield pg
-    context.close()
+    yield from fresh_page(browser, server, bypass_csp=True)
 
 
 def open_view(page, query: str = "") -> None:

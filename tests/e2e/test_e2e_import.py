@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from harness.servers import start_server
+from harness.servers import serving
+from tests.pages import fresh_page
 
 ROOT = Path(__file__).resolve().parents[2]
 ACLED = "tests/fixtures/acled_sample.csv"
@@ -45,19 +46,14 @@ def expected() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def acled_server():
-    proc, base = start_server("--data", ACLED, "--format", "acled")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serving("--data", ACLED, "--format", "acled")
 
 
 @pytest.fixture
 def page(browser, acled_server):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    pg = context.new_page()
-    pg.goto(acled_server + "/")
-    yield pg
-    context.close()
+    for pg in fresh_page(browser, acled_server):
+        pg.goto(acled_server + "/")
+        yield pg
 
 
 def test_acled_export_totals_on_the_page(page, expected):

@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from harness.servers import start_server
+from harness.servers import serving
+from tests.pages import fresh_page
 from tests import oracle
 from tests.ranged import RANGED_ID, write_ranged
 
@@ -21,19 +22,12 @@ def ranged(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ranged_server(ranged):
-    proc, base = start_server("--data", str(ranged))
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serving("--data", str(ranged))
 
 
 @pytest.fixture
 def rpage(browser, ranged_server):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    pg = context.new_page()
-    pg.base = ranged_server
-    yield pg
-    context.close()
+    yield from fresh_page(browser, ranged_server)
 
 
 def test_range_in_kpi_table_and_details(rpage):

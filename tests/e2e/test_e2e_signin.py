@@ -6,7 +6,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from harness.servers import start_server
+from harness.servers import serving
 
 PASSWORD = "correct horse battery"
 VIOLATIONS = """
@@ -21,10 +21,7 @@ def guarded(tmp_path_factory):
     path = tmp_path_factory.mktemp("users") / "users.json"
     subprocess.run([sys.executable, "-m", "dashboard", "users", "add", "alice", "--file",
                     str(path)], input=PASSWORD + "\n", text=True, check=True, timeout=60)
-    proc, base = start_server(env={"DASHBOARD_USERS_FILE": str(path)})
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from serving(env={"DASHBOARD_USERS_FILE": str(path)})
 
 
 def test_sign_in_page_then_the_view(browser, guarded):
