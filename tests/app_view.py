@@ -29,11 +29,16 @@ def _state(ds, query: str) -> ViewState:
     return ViewState.from_query(query, ds.reference, {})[0]
 
 
+def view_for(ds, query: str) -> View:
+    """The app's aggregation view of a permalink (for tables the charts are drawn from)."""
+    return View(ds, _state(ds, query))
+
+
 def figures_for(ds, query: str, names=CHARTS, base_url: str = "", frame: str = "briefing"
                 ) -> dict[str, go.Figure]:
     """{chart name: figure} for the view a permalink describes, in the briefing (exports) or
     the screen frame."""
-    view = View(ds, _state(ds, query))
+    view = view_for(ds, query)
     return {name: BY_NAME[name].figure(view, base_url, frame=frame) for name in names}
 
 

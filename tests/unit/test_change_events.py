@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 
 from dashboard.__main__ import main as cli_main
+from dashboard import aggregate
 from dashboard.app import load_dataset
 from dashboard.callbacks.controller import next_state
 from dashboard.data.events import load_events
@@ -163,6 +164,9 @@ CHANGE_VIEWS = [
     "view=change&district=Quetta&from=2024-01-01", "view=change&group=IS-K,ISPP&to=2019-12-31",
     "view=change&from=2024-03-01&to=2024-05-31&min_killed=5",
     "view=change&group=BRAS&province=KP",
+    # one month, one day, and whole months from the middle of a month
+    "view=change&from=2024-03-01&to=2024-03-31", "view=change&from=2024-05-09&to=2024-05-09",
+    "view=change&from=2024-01-15&to=2025-01-14&flag_pct=67&flag_min=2",
 ]
 
 
@@ -216,6 +220,32 @@ def test_change_periods_of_the_readme():
     assert p["words"] == "the previous 10 days"
     assert oracle.change_periods(oracle.parse(""))["current"] == (date(2025, 2, 7),
                                                                   date(2026, 2, 6))
+
+
+@pytest.mark.parametrize("query, words", [
+    ("from=2024-03-01&to=2024-03-31", "the previous 1 month"),
+    ("from=2024-05-09&to=2024-05-09", "the previous 1 day"),
+    ("from=2024-01-15&to=2024-02-14", "the previous 1 month"),
+    ("from=2024-01-15&to=2025-01-14", "the previous 12 months"),
+    ("from=2024-01-31&to=2024-02-29", "the previous 30 days"),
+])
+def test_change_words_of_the_readme(ds, query, words):
+    """The oracle and the chart's title say the same baseline, singular for one."""
+    assert oracle.change_periods(oracle.parse(query))["words"] == words
+    fig = app_view.figures_for(ds, "view=change&" + query, ("change",))["change"]
+    assert fig.layout.title.text.split(" vs ")[1].startswith(words + ", by district")
+
+
+@pytest.mark.parametrize("query", CHANGE_VIEWS)
+def test_change_table_matches_the_oracle(ds, query):
+    """Every column of the What-changed table (the pack's CSV and the chart's source),
+    the percentage too, in the oracle's order."""
+    table = aggregate.change_by_district(app_view.view_for(ds, query))
+    assert list(table.columns) == ["district", "attacks", "attacks_base", "killed",
+                                   "killed_base", "d_attacks", "d_killed", "pct", "flagged"]
+    assert list(table.index) == list(range(len(table)))
+    rows = oracle.change_by_district(oracle.parse(query))
+    assert table.to_dict("records") == pytest.approx(rows) if rows else table.empty
 
 
 def test_flags_need_both_thresholds(ds):

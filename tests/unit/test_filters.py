@@ -133,3 +133,74 @@ def test_describe_names_every_active_filter():
     words = [w for _, _, w in f.describe()]
     assert words == ["2016-01-01 to latest", "District: Mastung", "Group: IS-K",
                      "At least 5 killed"]
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ("?flag_pct=0", "not a whole number from 1 to 1000"),
+    ("?flag_min=20000", "not a whole number from 1 to 10000"),
+    ("?precise=yes", "use on or off"),
+])
+def test_a_bad_count_or_switch_names_what_it_takes(ds, query, fragment):
+    """The README's bounds of the What-changed thresholds, and the precise switch's words."""
+    _, notices = parse_state(ds, query)
+    assert len(notices) == 1 and fragment in notices[0], notices
+
+
+@pytest.mark.parametrize("query, precise", [("?precise=on", True), ("?precise=off", False)])
+def test_the_precise_switch_takes_on_and_off_without_a_notice(ds, query, precise):
+    f, notices = parse(ds, query)
+    assert notices == [] and f.precise is precise
+
+
+def test_a_baseline_of_one_day_is_kept(ds):
+    state, notices = parse_state(ds, "?view=change&base_from=2020-03-05&base_to=2020-03-05")
+    assert notices == []
+    assert state.display.baseline() == (date(2020, 3, 5), date(2020, 3, 5))
+    assert state.sanitised(ds.reference, {}) == state
+
+
+def _stored(filters=None, display=None) -> ViewState:
+    """A view as the browser's store might hold it after tampering: from_dict, no checks."""
+    d = ViewState().as_dict()
+    d["filters"].update(filters or {})
+    d["display"].update(display or {})
+    return ViewState.from_dict(d)
+
+
+def test_sanitised_keeps_what_a_url_can_carry_and_drops_the_rest(ds):
+    """Known values (and values only the loaded data has) stay; a value with a comma or one
+    nobody knows goes; dates at the ends of the accepted range stay; a reversed range goes;
+    a junk minimum becomes none; `precise` is kept only when it is True."""
+    s = _stored({"district": ["Quetta", "Quetta, Mastung", "Atlantis"],
+                 "group": ["IS-K", "New Front"], "date_from": "1900-01-01",
+                 "date_to": "2200-12-31", "min_killed": "lots", "precise": True})
+    f = s.sanitised(ds.reference, {"group": ["New Front"]}).filters
+    assert f.district == ("Quetta",) and f.group == ("IS-K", "New Front")
+    assert (f.date_from, f.date_to) == (date(1900, 1, 1), date(2200, 12, 31))
+    assert f.min_killed is None and f.precise is True
+    f = s.sanitised(ds.reference, {}).filters
+    assert f.group == ("IS-K",)
+    f = _stored({"date_from": "1899-12-31", "date_to": "2201-01-01", "min_killed": 5,
+                 "precise": "yes"}).sanitised(ds.reference, {}).filters
+    assert (f.date_from, f.date_to, f.min_killed, f.precise) == (None, None, 5, False)
+    f = _stored({"date_from": "2024-02-01", "date_to": "2024-01-31"}).sanitised(
+        ds.reference, {}).filters
+    assert (f.date_from, f.date_to) == (None, None)
+    f = _stored({"date_from": "2024-01-31", "date_to": "2024-01-31"}).sanitised(
+        ds.reference, {}).filters
+    assert (f.date_from, f.date_to) == (date(2024, 1, 31), date(2024, 1, 31))
+
+
+@pytest.mark.parametrize("base, kept", [
+    (("1900-01-01", "2200-12-31"), (date(1900, 1, 1), date(2200, 12, 31))),
+    (("2020-01-01", "2020-01-01"), (date(2020, 1, 1), date(2020, 1, 1))),
+    (("1899-12-31", "2020-01-01"), (None, None)), (("2020-01-01", "2201-01-01"), (None, None)),
+    ((None, "2020-01-01"), (None, None)), (("2020-01-01", None), (None, None)),
+    (("2020-01-02", "2020-01-01"), (None, None)),
+])
+def test_sanitised_keeps_a_baseline_only_whole_and_in_order(ds, base, kept):
+    d = _stored(display={"base_from": base[0], "base_to": base[1], "tab": "change",
+                         "period": "month", "flag_pct": 40, "flag_min": 1}).sanitised(
+        ds.reference, {}).display
+    assert (d.base_from, d.base_to) == kept
+    assert (d.tab, d.period, d.flag_pct, d.flag_min) == ("change", "month", 40, 1)
