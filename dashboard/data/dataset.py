@@ -46,27 +46,32 @@ class Dataset:
 
     @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
+        """Dates as int64 nanoseconds; years and months since 1970 and category codes as int32
+        (-1: missing); killed and injured as float64 (NaN: unknown, for the minimum filter);
+        their known values (unknown as 0) and the sources' bounds as int32 (at most MAX_COUNT
+        each; numpy sums them in int64); the unknown and precision flags as bool."""
         inc = self.incidents
         dates = inc["date"].to_numpy()
         out = {
             "date": dates.astype("int64"),
-            "year": dates.astype("datetime64[Y]").astype("int64"),
-            "month": dates.astype("datetime64[M]").astype("int64"),
+            "year": dates.astype("datetime64[Y]").astype(np.int32),
+            "month": dates.astype("datetime64[M]").astype(np.int32),
             "killed": inc["killed"].to_numpy(dtype="float64", na_value=np.nan),
             "injured": inc["injured"].to_numpy(dtype="float64", na_value=np.nan),
             "link_row": self.links["row"].to_numpy(),
-            "link_district": self.links["district"].cat.codes.to_numpy().astype(np.int64),
+            "link_district": self.links["district"].cat.codes.to_numpy().astype(np.int32),
         }
         for column in ("province", "group", "attribution", "target_type", "attack_type",
                        "collection"):
-            out[column] = inc[column].cat.codes.to_numpy().astype(np.int64)
+            out[column] = inc[column].cat.codes.to_numpy().astype(np.int32)
         for column in ("killed", "injured"):  # known values (unknown as 0) and unknown flags
             unknown = np.isnan(out[column])
-            out[f"{column}_known"] = np.where(unknown, 0.0, out[column])
-            out[f"{column}_unknown"] = unknown.astype("float64")
+            known = np.where(unknown, 0.0, out[column])
+            out[f"{column}_known"] = known.astype(np.int32)
+            out[f"{column}_unknown"] = unknown
             for bound in BOUNDS[column]:  # the sources' range; a blank bound is the best figure
                 given = inc[bound].to_numpy(dtype="float64", na_value=np.nan)
-                out[bound] = np.where(np.isnan(given), out[f"{column}_known"], given)
+                out[bound] = np.where(np.isnan(given), known, given).astype(np.int32)
         out.update(precision_flags(inc))
         return out
 
