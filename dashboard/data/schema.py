@@ -25,10 +25,11 @@ OPTIONAL = (
 )
 COLUMNS = REQUIRED + OPTIONAL
 DISTRICT_SEP = ";"
+# Categoricals: the vocabularies, and the text of a few values (the file, the precisions)
 CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "attack_type",
-               "collection")
+               "collection", "source_file", *PRECISION)
 TEXT = ("incident_id", "location", "claimant_reported", "target_detail", "notes",
-        "source_urls", "source_text", "source_file", *PRECISION)
+        "source_urls", "source_text")
 MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
