@@ -3,12 +3,33 @@
 # duplicates, importers), configured in pyproject.toml [tool.mutmut]. Slow, so not in CI:
 #   bash bench/mutation.sh            # run (reuses mutants/ results for unchanged code)
 #   bash bench/mutation.sh --report   # only print the table of the last run
+#   bash bench/mutation.sh --recheck TESTS...   # the last run's survivors against TESTS now
+#                                  (ONLY=REGEX: only the survivors whose name matches)
 # Prints the score per module and every surviving mutant's name (`mutmut show NAME` shows
 # its diff). Tests run on the machine's cores (JOBS, default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
+if [ "${1:-}" = "--recheck" ]; then
+  # mutmut reruns a survivor only with the tests it recorded as covering it when the run
+  # began, so new tests are not tried on it: run TESTS (as they are now) on each survivor.
+  shift
+  [ $# -gt 0 ] || { echo "usage: bash bench/mutation.sh --recheck TEST_FILE..." >&2; exit 2; }
+  rm -rf mutants/tests && mkdir -p mutants/tests
+  tar -C tests --exclude=./a11y/node_modules -cf - . | tar -C mutants/tests -xf -
+  "$PY" -m mutmut results 2>/dev/null | awk -F': ' '$2 == "survived" {gsub(/ /, "", $1); print $1}' |
+  grep -E -- "${ONLY:-.}" |
+  while read -r name; do
+    if (cd mutants && MUTANT_UNDER_TEST="$name" timeout 900 "$PY" -m pytest -x -q \
+          -p no:cacheprovider "$@" >/dev/null 2>&1); then
+      echo "survives  $name"
+    else
+      echo "killed    $name"
+    fi
+  done
+  exit 0
+fi
 if [ "${1:-}" != "--report" ]; then
   "$PY" -m mutmut run --max-children "${JOBS:-$(nproc)}" >/dev/null 2>&1 || true
 fi

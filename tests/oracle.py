@@ -386,6 +386,24 @@ def map_polygons(view: dict) -> tuple[dict, list[tuple[str, int]]]:
     return polys, sorted(off.items(), key=lambda t: (-t[1], t[0]))
 
 
+def map_hover(view: dict) -> dict[str, dict]:
+    """Per polygon of map_polygons: what its hover says (README "Map"): attacks, known killed
+    and injured, how many attacks had each unknown, and attacks per group ('BLA 2, IS-K 3',
+    groups in name order, none with no attack)."""
+    polys, _ = map_polygons(view)
+    sel = select(view, ignore=("district",)).set_index("incident_id")
+    out = {}
+    for code, ids in polys.items():
+        part = sel.loc[sorted(ids)]
+        groups = part["group"].value_counts()
+        out[code] = dict(attacks=len(ids), killed=_known_sum(part["killed"]),
+                         injured=_known_sum(part["injured"]),
+                         unknown_killed=int(part["killed"].isna().sum()),
+                         unknown_injured=int(part["injured"].isna().sum()),
+                         breakdown=", ".join(f"{g} {int(groups[g])}" for g in sorted(groups.index)))
+    return out
+
+
 def footprint(view: dict) -> tuple[dict, list[tuple[str, int]]]:
     """Per polygon of the provinces in view, under the comparison's rule: attacks by each
     family and which side hit it ('none', '<family> only', 'both'); and (district, attacks)

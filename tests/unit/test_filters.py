@@ -200,7 +200,27 @@ def test_sanitised_keeps_what_a_url_can_carry_and_drops_the_rest(ds):
 ])
 def test_sanitised_keeps_a_baseline_only_whole_and_in_order(ds, base, kept):
     d = _stored(display={"base_from": base[0], "base_to": base[1], "tab": "change",
-                         "period": "month", "flag_pct": 40, "flag_min": 1}).sanitised(
+                         "period": "month", "flag_pct": 40, "flag_min": 1,
+                         "common_rule": False, "events": False}).sanitised(
         ds.reference, {}).display
     assert (d.base_from, d.base_to) == kept
     assert (d.tab, d.period, d.flag_pct, d.flag_min) == ("change", "month", 40, 1)
+    assert (d.common_rule, d.events) == (False, False)
+
+
+def test_sanitised_display_falls_back_to_the_defaults(ds):
+    """The README's defaults: the overview, by year, the rule and events on, 25% and 3."""
+    d = _stored(display={"tab": "nope", "period": "decade", "flag_pct": True,
+                         "flag_min": 2.5}).sanitised(ds.reference, {}).display
+    assert (d.tab, d.period, d.common_rule, d.events, d.flag_pct, d.flag_min) == (
+        "overview", "year", True, True, 25, 3)
+
+
+@pytest.mark.parametrize("raw, value", [
+    (1000, 1000), ("1000", 1000), (1, 1), (40.0, 40), (" 7 ", 7), (1001, None), (0, None),
+    (2.5, None), (True, None), (False, None), (None, None), ("", None), ("1e3", None),
+    ("-5", None), ("12345678", None),
+])
+def test_a_stored_flag_percentage_is_a_whole_number_from_1_to_1000(ds, raw, value):
+    d = _stored(display={"flag_pct": raw}).sanitised(ds.reference, {}).display
+    assert d.flag_pct == (25 if value is None else value)

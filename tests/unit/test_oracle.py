@@ -216,6 +216,16 @@ def check_map(fig, view):
     z = check_map_frame(fig, polys, unplaced)
     assert z == {c: len(ids) for c, ids in polys.items()}
     choropleth, _, names = fig.data
+    hover = oracle.map_hover(view)
+    for code, text in zip(choropleth.locations, choropleth.text):
+        h, lines = hover[code], text.split("<br>")
+        assert lines[0] == (f"<b>{oracle.POLYGONS[code]['district']}</b>: {h['attacks']} "
+                            f"attacks, {h['killed']} killed, {h['injured']} injured (known "
+                            "figures)"), text
+        unknown = (f"killed unknown in {h['unknown_killed']}, injured unknown in "
+                   f"{h['unknown_injured']} of them")
+        assert (unknown in lines) == bool(h["unknown_killed"] or h["unknown_injured"]), text
+        assert (h["breakdown"] in lines) == bool(h["breakdown"]), text
     for code, districts in zip(choropleth.locations, choropleth.customdata):
         assert sorted(districts) == sorted(d for d, c in oracle.COUNTED_IN.items() if c == code)
     ranked = sorted((c for c in polys if polys[c]), key=lambda c: (-len(polys[c]),
