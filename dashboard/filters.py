@@ -366,7 +366,7 @@ def parse_count(raw, bounds: tuple[int, int]) -> int | None:
     """A whole number (text, int or whole float) within `bounds`, else None."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = str(raw).strip() if raw is not None and not isinstance(raw, bool) else ""
+    text = str(raw).strip()  # None, True and False are no digits
     if not re.fullmatch(r"[0-9]{1,7}", text):
         return None
     return int(text) if bounds[0] <= int(text) <= bounds[1] else None
