@@ -575,18 +575,17 @@ def _change_by_district(v: View) -> pd.DataFrame:
     (now, killed), (base, killed_base) = (_district_counts(_in_period(v, p.current)),
                                           _district_counts(_in_period(v, p.baseline)))
     table = pd.DataFrame({
-        "district": v.ds.links["district"].cat.categories.to_numpy(dtype=object),
+        "district": v.ds.links["district"].cat.categories.to_numpy(),
         "attacks": now, "attacks_base": base, "killed": killed, "killed_base": killed_base})
     table = table[(table["attacks"] > 0) | (table["attacks_base"] > 0)].copy()
     table["d_attacks"] = table["attacks"] - table["attacks_base"]
     table["d_killed"] = table["killed"] - table["killed_base"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(table["attacks_base"] > 0,
-                       100.0 * table["d_attacks"] / table["attacks_base"], np.inf)
-    table["pct"] = pct
+    # from no attacks in the baseline: infinite (pandas divides without a warning; a district
+    # listed has attacks in one period at least, so never 0 / 0)
+    table["pct"] = 100.0 * table["d_attacks"] / table["attacks_base"]
     d = v.display
     table["flagged"] = ((table["d_attacks"].abs() >= d.flag_min)
-                        & (np.abs(pct) >= d.flag_pct))
+                        & (table["pct"].abs() >= d.flag_pct))
     order = np.lexsort((table["district"].to_numpy(), -table["d_killed"].to_numpy(),
                         -table["d_attacks"].to_numpy()))
     return table.iloc[order][columns].reset_index(drop=True)
