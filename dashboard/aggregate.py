@@ -296,17 +296,17 @@ def _map_polygons(v: View):
     np.add.at(by_group, (poly, a["group"][rows]), 1)
     counted = geo.districts_in()
     table = pd.DataFrame({
-        "pcode": polys.index.to_numpy(dtype=object),
-        "name": polys["name"].to_numpy(dtype=object),
-        "province": polys["province"].to_numpy(dtype=object),
+        "pcode": polys.index.to_numpy(),  # text as objects, as pandas gives it
+        "name": polys["name"].to_numpy(),
+        "province": polys["province"].to_numpy(),
         "districts": [counted[c] for c in polys.index],
         "attacks": per().astype(int),
         "killed": per(a["killed_known"][rows]).astype(int),
         "injured": per(a["injured_known"][rows]).astype(int),
-        "unknown_killed": per(a["killed_unknown"][rows].astype(float)).astype(int),
-        "unknown_injured": per(a["injured_unknown"][rows].astype(float)).astype(int),
+        "unknown_killed": per(a["killed_unknown"][rows]).astype(int),
+        "unknown_injured": per(a["injured_unknown"][rows]).astype(int),
         **{b: per(a[b][rows]).astype(int) for b in RANGES},
-        "province_level": per(a["province_level"][rows].astype(float)).astype(int),
+        "province_level": per(a["province_level"][rows]).astype(int),
         "breakdown": [", ".join(f"{g} {k}" for g, k in zip(groups, r) if k > 0)
                       for r in by_group],
         "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
@@ -341,9 +341,9 @@ def footprint(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = len(polys)
     counts = [np.bincount(poly[family == i], minlength=n) for i in range(len(FAMILIES))]
     table = pd.DataFrame({
-        "pcode": polys.index.to_numpy(dtype=object),
-        "name": polys["name"].to_numpy(dtype=object),
-        "province": polys["province"].to_numpy(dtype=object),
+        "pcode": polys.index.to_numpy(),  # text as objects, as pandas gives it
+        "name": polys["name"].to_numpy(),
+        "province": polys["province"].to_numpy(),
         FAMILIES[0]: counts[0].astype(int), FAMILIES[1]: counts[1].astype(int),
         "label_lon": polys["label_lon"].to_numpy(), "label_lat": polys["label_lat"].to_numpy(),
     })
@@ -358,7 +358,7 @@ def footprint(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
 def incident_rows(v: View) -> pd.DataFrame:
     """The incidents of the view, newest first."""
     return v.ds.incidents[v.mask()].sort_values(["date", "incident_id"],
-                                                 ascending=[False, True], kind="stable")
+                                                 ascending=[False, True])  # ids are unique
 
 
 # ---------------------------------------------------------------------- analyst views

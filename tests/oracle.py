@@ -388,8 +388,8 @@ def map_polygons(view: dict) -> tuple[dict, list[tuple[str, int]]]:
 
 def map_hover(view: dict) -> dict[str, dict]:
     """Per polygon of map_polygons: what its hover says (README "Map"): attacks, known killed
-    and injured, how many attacks had each unknown, and attacks per group ('BLA 2, IS-K 3',
-    groups in name order, none with no attack)."""
+    and injured, how many attacks had each unknown and were placed at province level only,
+    the sources' range, and attacks per group ('BLA 2, IS-K 3', groups in name order)."""
     polys, _ = map_polygons(view)
     sel = select(view, ignore=("district",)).set_index("incident_id")
     out = {}
@@ -400,7 +400,10 @@ def map_hover(view: dict) -> dict[str, dict]:
                          injured=_known_sum(part["injured"]),
                          unknown_killed=int(part["killed"].isna().sum()),
                          unknown_injured=int(part["injured"].isna().sum()),
-                         breakdown=", ".join(f"{g} {int(groups[g])}" for g in sorted(groups.index)))
+                         province_level=int(part["province_level"].sum()),
+                         breakdown=", ".join(f"{g} {int(groups[g])}" for g in sorted(groups.index)),
+                         **{b: _known_sum(part[b]) for b in ("killed_low", "killed_high",
+                                                              "injured_low", "injured_high")})
     return out
 
 

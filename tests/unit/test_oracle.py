@@ -226,6 +226,12 @@ def check_map(fig, view):
                    f"{h['unknown_injured']} of them")
         assert (unknown in lines) == bool(h["unknown_killed"] or h["unknown_injured"]), text
         assert (h["breakdown"] in lines) == bool(h["breakdown"]), text
+        level = f"{h['province_level']} placed at province level only"
+        assert (level in lines) == bool(h["province_level"]), text
+        ranges = "; ".join(f"{c}: sources range {h[c + '_low']:,} to {h[c + '_high']:,}"
+                           for c in ("killed", "injured")
+                           if not h[c + "_low"] == h[c] == h[c + "_high"])
+        assert (ranges in lines) == bool(ranges), text
     for code, districts in zip(choropleth.locations, choropleth.customdata):
         assert sorted(districts) == sorted(d for d, c in oracle.COUNTED_IN.items() if c == code)
     ranked = sorted((c for c in polys if polys[c]), key=lambda c: (-len(polys[c]),
