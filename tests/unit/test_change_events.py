@@ -173,6 +173,11 @@ CHANGE_VIEWS = [
 ]
 
 
+# the What-changed table's columns, as the README lists them
+CHANGE_COLUMNS = ["district", "attacks", "attacks_base", "killed", "killed_base", "d_attacks",
+                  "d_killed", "pct", "flagged"]
+
+
 def check_change(fig, view: dict, query: str, ds):
     rows = oracle.change_by_district(view)
     now, base, p = oracle.change_kpis(view)
@@ -248,8 +253,7 @@ def test_change_table_matches_the_oracle(ds, query):
     with warnings.catch_warnings():  # a district new in the period divides by none: no warning
         warnings.simplefilter("error")
         table = aggregate.change_by_district(app_view.view_for(ds, query))
-    assert list(table.columns) == ["district", "attacks", "attacks_base", "killed",
-                                   "killed_base", "d_attacks", "d_killed", "pct", "flagged"]
+    assert list(table.columns) == CHANGE_COLUMNS
     assert list(table.index) == list(range(len(table)))
     rows = oracle.change_by_district(oracle.parse(query))
     assert table.to_dict("records") == pytest.approx(rows) if rows else table.empty
@@ -258,9 +262,7 @@ def test_change_table_matches_the_oracle(ds, query):
 def test_change_of_no_data_is_an_empty_table(ds):
     empty = Dataset.from_result(LoadResult(empty_frame()), ds.reference)
     table = aggregate.change_by_district(View(empty, ViewState()))
-    assert table.empty and list(table.columns) == [
-        "district", "attacks", "attacks_base", "killed", "killed_base", "d_attacks", "d_killed",
-        "pct", "flagged"]
+    assert table.empty and list(table.columns) == CHANGE_COLUMNS
     fig = app_view.figures_for(empty, "view=change", ("change",))["change"]
     assert all(len(t.y or ()) == 0 for t in fig.data)
 
