@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate, geo
+from . import aggregate, geo, textwidth
 from .aggregate import View
 from .filters import ViewState
 
@@ -250,11 +250,58 @@ def _screen_figure(traces, layout: dict, v: View, what: str, full: dict, own: li
         if axis in layout and "tickfont" in layout[axis]:
             layout[axis] = dict(layout[axis], tickfont=dict(size=11))
     screen.update(layout)
+    _measured_left_margin(screen, briefing)
     if rows is not None and rows > SCREEN_ROWS and height:
         screen["height"] = screen["margin"]["t"] + bottom + 40 + 20 * rows
     else:
         screen["autosize"] = True
     return go.Figure(data=traces, layout=screen, _validate=False)
+
+
+LABEL_PAD = 12  # px between a y-axis label's left end and the figure's edge, and tick gap
+
+
+def _y_labels(axis: dict) -> list[str] | None:
+    """The longest labels a left y axis can draw, or None where they are not known here."""
+    if axis.get("categoryarray") is not None:
+        return list(axis.get("ticktext") or axis["categoryarray"])
+    bounds = axis.get("range")
+    if bounds is None or axis.get("tickformat") or axis.get("ticksuffix") or \
+            axis.get("tickprefix") or axis.get("type") not in (None, "linear"):
+        return None
+    low, high = bounds
+    labels = [f"{int(high):d}", f"\u2212{int(abs(low)):d}" if low < 0 else "0"]
+    if high - low < 10:  # ticks in steps under one: one decimal
+        labels = [label + ".5" for label in labels]
+    return labels
+
+
+def _measured_left_margin(screen: dict, briefing: dict) -> None:
+    """Set the screen frame's left margin to hold its left y axes' labels and titles,
+    measured here (textwidth), with those axes' automargin off; the browser's exports,
+    which take the briefing frame over the screen one, get automargin back. Axes whose
+    labels are not known here (no range, a tick format, an axis not at the left edge) keep
+    automargin."""
+    need = screen["margin"]["l"]
+    for key in [k for k in screen if k.startswith("yaxis")]:
+        axis = screen[key]
+        anchor = "xaxis" + (axis.get("anchor") or "x")[1:]
+        if axis.get("side") == "right" or axis.get("overlaying") or \
+                axis.get("visible") is False or \
+                (screen.get(anchor) or {}).get("domain", [0])[0] > 0:
+            continue
+        labels = _y_labels(axis)
+        size = (axis.get("tickfont") or {}).get("size") or screen["font"]["size"]
+        label_px = None if labels is None else textwidth.width(labels, size)
+        if label_px is None:
+            continue
+        title = axis.get("title") or {}
+        if (title.get("text") if isinstance(title, dict) else title):  # plotly's axis title: 1.2 x the font, drawn left of the labels
+            label_px += round(1.2 * screen["font"]["size"]) * 1.4 + 4
+        need = max(need, int(label_px) + LABEL_PAD + 1)
+        screen[key] = dict(axis, automargin=False)
+        briefing[key] = dict(axis, automargin=True)
+    screen["margin"] = dict(screen["margin"], l=need)
 
 
 NO_MATCH = "No incident matches these filters"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/venv.sh --dev
 # Debian packages the tests need, installed where missing: chromium and chromium-driver (the
-# browser tests, the pack's images), libreoffice-impress and poppler-utils (the pack rendered
+# browser tests, the pack's images), fonts-dejavu-core (the charts' font), libreoffice-impress and poppler-utils (the pack rendered
 # to PDF, its pages counted).
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 UPDATED=""
@@ -16,6 +16,10 @@ install() {  # install Debian packages: apt-get's own options first, then the pa
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   echo "Installing Debian chromium and chromium-driver for the browser tests..."
   install chromium chromium-driver
+fi
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  echo "Installing Debian fonts-dejavu-core (the charts' font; their labels are measured in it)..."
+  install fonts-dejavu-core
 fi
 if ! command -v soffice >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1; then
   echo "Installing Debian libreoffice-impress and poppler-utils for the pack's PDF test..."

@@ -223,3 +223,43 @@ def test_camera_and_svg_keep_the_briefing_frame(sized, tmp_path):
     svg = Path(download.value.path()).read_text(encoding="utf-8")
     assert "IS-K attacks by district (map), Balochistan" in svg
     assert "sources per incident in the table" in svg and "OCHA COD-AB" in svg
+
+
+# Every y-axis label and title of a drawn chart: its text, kind, chart, and left and right
+# edges relative to the chart's SVG.
+Y_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(gd => gd.getBoundingClientRect().width > 0)
+    .flatMap(gd => {
+        const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+        return [...gd.querySelectorAll('[class^="yaxislayer"] text, .g-ytitle text')]
+            .filter(t => t.getBoundingClientRect().width > 0)
+            .map(t => ({chart: gd.closest("[id]").id, text: t.textContent,
+                        kind: t.closest('.g-ytitle') ? 'title' : 'label',
+                        left: t.getBoundingClientRect().left - svg.left,
+                        right: t.getBoundingClientRect().right - svg.left}));
+    })"""
+
+
+@pytest.mark.parametrize("query", ["", "view=compare", "view=targets", "view=published",
+                                   "view=change"])
+def test_no_axis_label_is_cut_off(sized, query):
+    """The screen charts' left margins are set on the server from the labels' widths (no
+    automargin in the browser): each label and axis title starts inside its chart, and a
+    title stays clear of its axis's labels."""
+    page = sized(1440, 900, "/?" + query)
+    page.wait_for_function("""() => {  // every chart of the tab drawn, axes or map
+        const shown = [...document.querySelectorAll('.js-plotly-plot')]
+            .filter(gd => gd.getBoundingClientRect().width > 0);
+        return shown.length && shown.every(gd => gd.querySelector('.ytick, .geo')); }""",
+                           timeout=SETTLE_MS)
+    texts = page.evaluate(Y_TEXTS)
+    if not query:
+        assert "Karachi (district not stated)" in {t["text"] for t in texts}
+        assert {"graph-district", "graph-target", "graph-timeline"} <= {
+            t["chart"] for t in texts}
+    cut = [t for t in texts if t["left"] < 0]
+    assert not cut, cut
+    for title in [t for t in texts if t["kind"] == "title"]:
+        labels = [t["left"] for t in texts if t["kind"] == "label"
+                  and t["chart"] == title["chart"]]
+        assert title["right"] <= min(labels) + 1, (title, min(labels))

@@ -140,3 +140,35 @@ def test_map_is_a_choropleth_over_the_local_polygons(ds):
     assert choropleth.type == "choropleth" and choropleth.featureidkey == "properties.adm2_pcode"
     geo = fig.layout.geo
     assert geo.scope == "asia" and geo.fitbounds == "locations"
+
+
+def _labels_px(labels, size: int) -> float:
+    from PIL import ImageFont
+    font = ImageFont.truetype("DejaVuSans.ttf", size)
+    return max(font.getlength(label) for label in labels)
+
+
+def test_screen_left_margin_holds_the_labels_and_exports_keep_automargin(ds):
+    """On screen a category axis's labels are measured on the server (automargin off, which
+    halves a bar chart's draw in the browser); the export frame turns automargin back on."""
+    for name in ("district", "target", "human_targets", "compare_districts"):
+        layout = BY_NAME[name].figure(View(ds, ViewState()), "", frame="screen").layout
+        widest = _labels_px(layout.yaxis.categoryarray, layout.yaxis.tickfont.size)
+        assert layout.yaxis.automargin is False, name
+        assert widest + 8 <= layout.margin.l <= widest + 20, (name, widest, layout.margin.l)
+        assert layout.meta["briefing"]["yaxis"]["automargin"] is True, name
+    timeline = BY_NAME["timeline"].figure(View(ds, ViewState()), "", frame="screen").layout
+    digits = _labels_px([str(int(timeline.yaxis.range[1]))], 12)
+    assert timeline.yaxis.automargin is False
+    assert digits + 14 + 8 <= timeline.margin.l <= digits + 14 + 40  # labels and title
+
+
+def test_without_the_font_file_the_browser_measures(ds, monkeypatch):
+    from dashboard import textwidth
+    monkeypatch.setattr(textwidth, "FONT_FILE", "no-such-font.ttf")
+    textwidth._font.cache_clear()
+    try:
+        layout = BY_NAME["district"].figure(View(ds, ViewState()), "", frame="screen").layout
+    finally:
+        textwidth._font.cache_clear()
+    assert layout.yaxis.automargin is True and layout.margin.l == 8
