@@ -1,11 +1,11 @@
 """Charts anyone can read: each chart card's accessible name (its title), its text summary,
 and its numbers as an HTML table whose rows filter as a click on their bar does (a row's
 button: Enter or a click). Each a function of the figure the chart draws, sent with it by
-the view callback (a table only while it is open; opening it fills it)."""
+the view callback (a table only while it is open; opening it fills it, closing it empties it)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .. import aggregate, describe, ids
@@ -44,12 +44,12 @@ PARTS = ("titles", "summaries", "tables")
 
 def described(chart: Chart, fig: go.Figure, with_table: bool = True) -> dict:
     """A drawn chart's title, summary and (`with_table`: its table is open) table, keyed as
-    ``PARTS``; a closed table is emptied (no stale rows) and filled when opened
-    (``register``)."""
+    ``PARTS``; a closed table is left as it is: it was emptied when it closed (no stale
+    rows) and is filled when it opens (``register``)."""
     columns, rows = describe.chart_table(fig)
     title = describe.title_of(fig)
     return {"titles": title, "summaries": describe.summary(fig, columns, rows),
-            "tables": table(chart, title, columns, rows) if with_table else []}
+            "tables": table(chart, title, columns, rows) if with_table else no_update}
 
 
 def outputs() -> dict:
@@ -67,8 +67,8 @@ def open_tables() -> dict:
 
 
 def register(app, ds, cache=None) -> None:
-    """The Table toggle (in the browser), the table filled when opened, and a row's button
-    pressed (in the browser)."""
+    """The Table toggle (in the browser), the table filled when opened and emptied when
+    closed, and a row's button pressed (in the browser)."""
     app.clientside_callback(
         ClientsideFunction("a11y", "toggleTable"),
         Output(ids.chart_table(MATCH), "hidden"), Output(ids.chart_box(MATCH), "hidden"),
@@ -81,8 +81,10 @@ def register(app, ds, cache=None) -> None:
                   Input(ids.table_toggle(MATCH), "n_clicks"), State(ids.STATE, "data"),
                   prevent_initial_call=True)
     def fill_table(n_clicks, stored):
-        if not n_clicks or n_clicks % 2 == 0:  # the table closed
+        if not n_clicks:
             raise PreventUpdate
+        if n_clicks % 2 == 0:  # the table closed: emptied, so no stale rows show on opening
+            return []
         chart = BY_NAME[ctx.triggered_id["chart"]]
         view = aggregate.View(ds, ViewState.from_dict(stored), cache)
         return described(chart, chart.figure(view, base_url(), frame="screen"))["tables"]

@@ -7,14 +7,18 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from dash import Input, Output, State, ctx, html
+from dash import Input, Output, State, ctx, html, no_update
 
 from .. import aggregate, clicks, ids
-from . import a11y, render, table
+from . import a11y, patches, render, table
 from ..charts import BY_GRAPH_ID, BY_NAME, CHARTS
 from ..filters import Display, ViewState, parse_date, parse_min_killed
 
 CLICKABLE = tuple(c for c in CHARTS if c.click)
+# The view callback's outputs that only it writes and that are sent only when they change
+# (the page keeps their digests with the figures'): the numbers, the chips, the file name
+# part; and the table (``table.table``).
+TEXTS = ("export_name", "kpis", "notes", "chips")
 
 
 def next_state(trigger: str | dict | None, current: ViewState, ds, *, search: str = "",
@@ -90,6 +94,26 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
     }
 
 
+def unchanged(sent: dict, shown: dict) -> dict:
+    """`sent` with each value the page already has (`shown`, the callback's inputs, in the
+    same shape) as no_update, nested dicts member by member: the browser applies every
+    output it is sent, a store update and a re-render each, whether the value changed or
+    not (a click sent some 60)."""
+    out = {}
+    for key, value in sent.items():
+        if key not in shown:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(shown[key], dict) and key != "state":
+            out[key] = unchanged(value, shown[key])
+        else:
+            out[key] = no_update if _json(value) == _json(shown[key]) else value
+    return out
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
 def _control_props() -> dict:
     return {"start": (ids.FILTER_DATE, "start_date"), "end": (ids.FILTER_DATE, "end_date"),
             "min_killed": (ids.FILTER_MIN_KILLED, "value"),
@@ -137,8 +161,9 @@ def register(app, ds, cache=None) -> None:
     }
 
     @app.callback(output=outputs, inputs=_inputs(props),
-                  state={"drawn": State(ids.DRAWN, "data"), "hidden": a11y.open_tables()})
-    def view(search, events, controls, stored, drawn, hidden, **given):
+                  state={"drawn": State(ids.DRAWN, "data"), "hidden": a11y.open_tables(),
+                         "notice_open": State(ids.NOTICE, "is_open")})
+    def view(search, events, controls, stored, drawn, hidden, notice_open, **given):
         trigger = ctx.triggered_id
         values = dict(controls, **{k: given[k] for k in props},
                       common_rule=given["rule"])
@@ -148,5 +173,11 @@ def register(app, ds, cache=None) -> None:
             new = new.sanitised(ds.reference, clicks.data_values(ds))
         view = aggregate.View(ds, new, cache)  # one view, its masks shared by all outputs
         tables = {name for name, closed in hidden.items() if closed is False}
-        return {**mirrored(new, notices), **render.rendered(view, drawn, tables),
-                **table.table(view)}
+        shown = {"state": stored, "search": search, "notice_open": bool(notice_open),
+                 "controls": controls, "clicks": events, **{k: given[k] for k in props}}
+        if not notices and not notice_open:
+            shown["notice"] = []
+        out = {**unchanged(mirrored(new, notices), shown),
+               **render.rendered(view, drawn, tables)}
+        texts = {key: out.pop(key) for key in TEXTS} | table.table(view)
+        return out | patches.sent_if_changed(texts, drawn, out["drawn"], "sent:")

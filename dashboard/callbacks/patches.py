@@ -13,6 +13,7 @@ import json
 import re
 
 from dash import Patch, no_update
+from plotly.utils import PlotlyJSONEncoder
 
 SPLIT = 2048  # bytes of JSON above which a part is diffed member by member
 
@@ -92,3 +93,20 @@ def _members(drawn: dict, path: str) -> set[str]:
     prefix = path + "/"
     return {re.split(r"/|\{\}|\[\]", p[len(prefix):], maxsplit=1)[0]
             for p in drawn if isinstance(p, str) and p.startswith(prefix)}
+
+
+def sent_if_changed(values: dict, before: dict | None, after: dict, prefix: str) -> dict:
+    """`values` (output key -> value, or -> a dict of them) with each value whose digest is
+    the one the page holds (`before`, the store of digests) as no_update; the new digests
+    go into `after` under `prefix`. Only for outputs no other callback writes."""
+    before = before if isinstance(before, dict) else {}
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            out[key] = sent_if_changed(value, before, after, f"{prefix}{key}/")
+            continue
+        now = _hash(json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"),
+                               ensure_ascii=False))
+        after[prefix + key] = now
+        out[key] = no_update if before.get(prefix + key) == now else value
+    return out

@@ -71,6 +71,24 @@ def test_axe_with_a_chart_table_open(kpage, axe_source):
     assert serious(kpage, axe_source) == []
 
 
+def test_a_closed_chart_table_is_emptied_and_opens_on_the_new_view(kpage):
+    """A chart's table is sent only while open: closing it empties it, so after the view
+    changes it opens on the new view's rows, never the old ones."""
+    open_view(kpage, "group=BLA")
+    card = kpage.locator("#card-district")
+    card.locator("button", has_text="Table").click()
+    caption = card.locator("table.chart-numbers caption")
+    expect(caption).to_contain_text("BLA attacks by district", timeout=SETTLE_MS)
+    card.locator("button", has_text="Chart").click()
+    expect(card.locator("table.chart-numbers")).to_have_count(0, timeout=SETTLE_MS)
+    kpage.locator("#reset").click()
+    expect_query(kpage, {})
+    expect(card.locator("table.chart-numbers")).to_have_count(0)
+    card.locator("button", has_text="Table").click()
+    expect(caption).to_have_text("Attacks by district, all groups, Pakistan, 2015-2026",
+                                 timeout=SETTLE_MS)
+
+
 def tab_to(page, selector: str, presses: int = 250) -> None:
     """Press Tab until the focus is on `selector` (reachable by keyboard alone), and check the
     focus is visible (an outline of 2px or more, or a focus shadow)."""

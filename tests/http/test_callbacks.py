@@ -154,3 +154,41 @@ def test_answers_and_assets_are_compressed_for_a_browser_that_takes_it(server):
     assert len(body) < len(bundle) / 2 and brotli.decompress(body) == bundle
     plain = requests.get(url, headers={"Accept-Encoding": "identity"}, stream=True, timeout=60)
     assert "Content-Encoding" not in plain.headers and plain.raw.read() == bundle
+
+
+def applied(page: dict, answer: dict) -> dict:
+    """The page's values after the browser applies a callback's answer."""
+    return page | {f"{cid}.{prop}": value for cid, props in answer.items()
+                   for prop, value in props.items()}
+
+
+def test_a_click_sends_only_what_changes_on_the_page(cb):
+    """The page applies every output it is sent (a store update and a re-render each): a
+    control that already shows its value, a chart click already cleared, a number, chip or
+    table row the page already shows are not sent again."""
+    loaded, _ = cb.call(CONTROL, {"url.search": ""}, ["url.search"])
+    page = applied({}, loaded)
+    click = {"points": [{"y": "Mastung", "x": 8, "customdata": "Mastung"}]}
+    page["graph-district.clickData"] = click
+    first, _ = cb.call(CONTROL, page, ["graph-district.clickData"])
+    assert first["graph-district"]["clickData"] is None  # ready for the next click
+    assert first["filter-district"]["value"] == ["Mastung"]
+    assert first["kpi-attacks"]["children"] == str(incidents_in("Mastung"))
+    for cid in ("filter-group", "filter-date", "filter-period", "view-tabs", "url-notice"):
+        assert cid not in first, (cid, first.get(cid))  # the page shows these already
+    assert "clickData" not in first["graph-map"]  # not clicked: nothing to clear
+    page = applied(page, first)
+    again, _ = cb.call(CONTROL, page, [STORE])  # the same view, from the page that has it
+    for cid in ("kpi-attacks", "kpi-killed", "chips", "grid-incidents", "grid-note",
+                "export-name", "graph-district", "filter-district", "view-state", "url"):
+        assert cid not in again, (cid, again.get(cid))
+    page["filter-district.value"] = ["Quetta"]  # a new view: its numbers and rows sent
+    moved, _ = cb.call(CONTROL, page, ["filter-district.value"])
+    assert moved["kpi-attacks"]["children"] == str(incidents_in("Quetta"))
+    assert "grid-incidents" in moved and "chips" in moved
+    assert "filter-district" not in moved  # it shows Quetta already
+
+
+def incidents_in(district: str) -> int:
+    df = pd.read_csv(ROOT / "data" / "incidents.csv", dtype=str, keep_default_na=False)
+    return int(df["district"].map(lambda d: district in [p.strip() for p in d.split(";")]).sum())
