@@ -270,9 +270,11 @@ def _y_labels(axis: dict) -> list[str] | None:
             axis.get("tickprefix") or axis.get("type") not in (None, "linear"):
         return None
     low, high = bounds
+    if high - low < 0.1:  # ticks of three decimals or more: left to the browser
+        return None
     labels = [f"{int(high):d}", f"\u2212{int(abs(low)):d}" if low < 0 else "0"]
-    if high - low < 10:  # ticks in steps under one: one decimal
-        labels = [label + ".5" for label in labels]
+    if high - low < 10:  # ticks in steps under one: up to two decimals
+        labels = [label + ".25" for label in labels]
     return labels
 
 
@@ -287,7 +289,7 @@ def _measured_left_margin(screen: dict, briefing: dict) -> None:
         axis = screen[key]
         anchor = "xaxis" + (axis.get("anchor") or "x")[1:]
         if axis.get("side") == "right" or axis.get("overlaying") or \
-                axis.get("visible") is False or \
+                axis.get("visible") is False or axis.get("anchor") == "free" or \
                 (screen.get(anchor) or {}).get("domain", [0])[0] > 0:
             continue
         labels = _y_labels(axis)
@@ -296,7 +298,8 @@ def _measured_left_margin(screen: dict, briefing: dict) -> None:
         if label_px is None:
             continue
         title = axis.get("title") or {}
-        if (title.get("text") if isinstance(title, dict) else title):  # plotly's axis title: 1.2 x the font, drawn left of the labels
+        if title.get("text") if isinstance(title, dict) else title:
+            # plotly draws an axis title left of the labels, in 1.2 times the font
             label_px += round(1.2 * screen["font"]["size"]) * 1.4 + 4
         need = max(need, int(label_px) + LABEL_PAD + 1)
         screen[key] = dict(axis, automargin=False)
