@@ -137,9 +137,26 @@ def refused_cleanly(status: int, body: bytes) -> None:
 
 def control(cb, changed: str, stored: ViewState | dict | None = None,
             **values) -> tuple[int, bytes]:
+    return post(cb, CONTROL, _sent(stored, values), [changed])
+
+
+def _sent(stored, values: dict) -> dict:
     state = (stored.as_dict() if isinstance(stored, ViewState)
              else (stored or ViewState().as_dict()))
-    return post(cb, CONTROL, {STORE: state, **values}, [changed])
+    return {STORE: state, **values}
+
+
+def controlled(cb, changed: str, stored: ViewState | dict | None = None, **values):
+    """The page after the view callback's answer to one event: `page(key)` is a prop's
+    value, the answer's where it sent one, else what the page had (it sends only what
+    changes; None: a prop the page never set)."""
+    sent = _sent(stored, values)
+    out = answered(*post(cb, CONTROL, sent, [changed]))
+
+    def page(key: str):
+        cid, prop = key.rsplit(".", 1)
+        return out[cid][prop] if prop in out.get(cid, {}) else sent.get(key)
+    return page
 
 
 def oracle_view(state: ViewState) -> dict:
@@ -358,17 +375,17 @@ def test_from_query_never_raises_and_round_trips(ds, data_values, data):
 @given(data=st.data())
 def test_url_through_the_controller_over_http(cb, ds, data_values, data):
     query = data.draw(query_strings(ds))
-    out = answered(*control(cb, "url.search", **{"url.search": query}))
-    state = ViewState.from_dict(out[ids.STATE]["data"])
+    page = controlled(cb, "url.search", **{"url.search": query})
+    state = ViewState.from_dict(page(STORE))
     expected, notices = ViewState.from_query(query, ds.reference, data_values)
     assert state == expected
-    assert out["url-notice"]["is_open"] is bool(notices)
-    assert out["url"]["search"] == state.to_query()
-    assert ViewState.from_query(out["url"]["search"], ds.reference, data_values) == (state, [])
+    assert bool(page("url-notice.is_open")) is bool(notices)
+    assert page("url.search") == state.to_query()
+    assert ViewState.from_query(page("url.search"), ds.reference, data_values) == (state, [])
     f = state.filters
-    assert out["filter-group"]["value"] == list(f.group)
-    assert out["filter-district"]["value"] == list(f.district)
-    assert out["filter-min-killed"]["value"] == f.min_killed
+    assert page("filter-group.value") == list(f.group)
+    assert page("filter-district.value") == list(f.district)
+    assert page("filter-min-killed.value") == f.min_killed
     check_view(cb, ds, state)
 
 
@@ -378,9 +395,9 @@ def test_url_through_the_controller_over_http(cb, ds, data_values, data):
 def test_browser_events_through_controller_render_and_table(cb, ds, data_values, data):
     stored = data.draw(valid_filters(ds))
     changed, values = data.draw(events(ds))
-    out = answered(*control(cb, changed, stored, **values))
-    new = ViewState.from_dict(out[ids.STATE]["data"])
-    assert out["url"]["search"] == new.to_query()
+    page = controlled(cb, changed, stored, **values)
+    new = ViewState.from_dict(page(STORE))
+    assert page("url.search") == new.to_query()
     if changed == "reset.n_clicks":
         assert new == ViewState()
     check_view(cb, ds, new)
@@ -428,8 +445,7 @@ def test_min_killed_superscript_digit_in_url_is_ignored(ds, data_values):
 
 @pytest.mark.parametrize("query", ["?to=2300-01-01", "?from=0001-01-01"])
 def test_url_date_outside_pandas_range_renders(cb, ds, query):
-    out = answered(*control(cb, "url.search", **{"url.search": query}))
-    stored = out[ids.STATE]["data"]
+    stored = controlled(cb, "url.search", **{"url.search": query})(STORE)
     answered(*post(cb, RENDER, {STORE: stored}, [STORE]))
     answered(*post(cb, TABLE, {STORE: stored}, [STORE]))
 
@@ -451,9 +467,9 @@ def test_min_killed_beyond_int64_answers_200(cb, value):
 ], ids=["min_killed-8-digits", "period-decade", "click-value-with-comma"])
 def test_controller_writes_only_urls_that_reproduce_the_view(cb, ds, data_values, changed,
                                                              values):
-    out = answered(*control(cb, changed, **values))
-    stored = ViewState.from_dict(out[ids.STATE]["data"])
-    assert ViewState.from_query(out["url"]["search"], ds.reference, data_values)[0] == stored
+    page = controlled(cb, changed, **values)
+    stored = ViewState.from_dict(page(STORE))
+    assert ViewState.from_query(page("url.search"), ds.reference, data_values)[0] == stored
 
 
 # --------------------------------------------------------------------------- data files
