@@ -115,3 +115,10 @@ def run_background(post, payload: dict, end_id: str, *, timeout: float = 180,
         if "response" in answer:
             return answer["response"], seen
     raise RuntimeError(f"background callback did not answer within {timeout:.0f} s")
+
+
+def applied(page: dict, answer: dict) -> dict:
+    """The page's values ({"id.prop": value}) after the browser applies a callback's answer
+    ({id: {prop: value}}): an output the answer leaves out keeps the page's value."""
+    return page | {f"{cid}.{prop}": value for cid, props in answer.items()
+                   for prop, value in props.items()}

@@ -94,17 +94,17 @@ def mirrored(state: ViewState, notices: list[str]) -> dict:
     }
 
 
-def unchanged(sent: dict, shown: dict) -> dict:
-    """`sent` with each value the page already has (`shown`, the callback's inputs, in the
-    same shape) as no_update, nested dicts member by member: the browser applies every
-    output it is sent, a store update and a re-render each, whether the value changed or
-    not (a click sent some 60)."""
+def unchanged(sent: dict, shown: dict, outputs: dict) -> dict:
+    """`sent` with each value the page already has (`shown`, the callback's inputs) as
+    no_update, member by member where `outputs` groups several outputs under a key: the
+    browser applies every output it is sent, a store update and a re-render each, whether
+    the value changed or not (a click sent some 60)."""
     out = {}
     for key, value in sent.items():
         if key not in shown:
             out[key] = value
-        elif isinstance(value, dict) and isinstance(shown[key], dict) and key != "state":
-            out[key] = unchanged(value, shown[key])
+        elif isinstance(outputs[key], dict):
+            out[key] = unchanged(value, shown[key] or {}, outputs[key])
         else:
             out[key] = no_update if _json(value) == _json(shown[key]) else value
     return out
@@ -177,7 +177,7 @@ def register(app, ds, cache=None) -> None:
                  "controls": controls, "clicks": events, **{k: given[k] for k in props}}
         if not notices and not notice_open:
             shown["notice"] = []
-        out = {**unchanged(mirrored(new, notices), shown),
+        out = {**unchanged(mirrored(new, notices), shown, outputs),
                **render.rendered(view, drawn, tables)}
         texts = {key: out.pop(key) for key in TEXTS} | table.table(view)
         return out | patches.sent_if_changed(texts, drawn, out["drawn"], "sent:")

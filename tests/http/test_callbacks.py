@@ -5,6 +5,7 @@ import pandas as pd
 
 from dashboard.filters import Filters, ViewState
 from dashboard import ids
+from harness.dash_http import applied
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
@@ -154,12 +155,6 @@ def test_answers_and_assets_are_compressed_for_a_browser_that_takes_it(server):
     assert len(body) < len(bundle) / 2 and brotli.decompress(body) == bundle
     plain = requests.get(url, headers={"Accept-Encoding": "identity"}, stream=True, timeout=60)
     assert "Content-Encoding" not in plain.headers and plain.raw.read() == bundle
-
-
-def applied(page: dict, answer: dict) -> dict:
-    """The page's values after the browser applies a callback's answer."""
-    return page | {f"{cid}.{prop}": value for cid, props in answer.items()
-                   for prop, value in props.items()}
 
 
 def test_a_click_sends_only_what_changes_on_the_page(cb):

@@ -39,6 +39,7 @@ from dashboard.data.schema import COLUMNS
 from dashboard.filters import MULTI, PERIODS, Display, Filters, ViewState
 from tests import app_view, oracle
 from dashboard import ids
+from harness.dash_http import applied
 from tests.scopes import per_module
 
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
@@ -151,12 +152,7 @@ def controlled(cb, changed: str, stored: ViewState | dict | None = None, **value
     value, the answer's where it sent one, else what the page had (it sends only what
     changes; None: a prop the page never set)."""
     sent = _sent(stored, values)
-    out = answered(*post(cb, CONTROL, sent, [changed]))
-
-    def page(key: str):
-        cid, prop = key.rsplit(".", 1)
-        return out[cid][prop] if prop in out.get(cid, {}) else sent.get(key)
-    return page
+    return applied(sent, answered(*post(cb, CONTROL, sent, [changed]))).get
 
 
 def oracle_view(state: ViewState) -> dict:
