@@ -198,7 +198,11 @@ class Converter:
         self.rejections.append(Problem(self.source, line, column, value, reason))
 
     def leave_out(self, line: int, reason: str, detail: str) -> None:
-        """Out of scope (another country or province, not an attack): counted, not listed."""
+        """Out of scope (another country or province, not an attack): counted, not listed.
+        A problem the row's cells had before it was known to be out of scope (a precision
+        code) goes with it: a row is either left out or rejected, never both."""
+        while self.rejections and self.rejections[-1].line == line:
+            self.rejections.pop()
         self.left_out.append((line, reason, detail))
 
     def value(self, field_: str, candidates: list[str], fallback: str, line: int,

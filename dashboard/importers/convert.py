@@ -130,20 +130,21 @@ def write_table(incidents: pd.DataFrame, path: str | Path) -> Path:
 def write_row_report(result: LoadResult, path: str | Path) -> Path:
     """Every row of the export and what became of it, as CSV: line, outcome ('converted',
     'left out', 'rejected', 'note'), incident_id, group, district, field, value, reason."""
+    columns = ["line", "outcome", "incident_id", "group", "district", "field", "value", "reason"]
+    blank = dict.fromkeys(columns, "")
     rows = []
     for r in result.incidents.itertuples():
-        rows.append({"line": r.source_line, "outcome": "converted", "incident_id": r.incident_id,
-                     "group": r.group, "district": r.district, "field": "", "value": "",
-                     "reason": ""})
+        rows.append({**blank, "line": r.source_line, "outcome": "converted",
+                     "incident_id": r.incident_id, "group": r.group, "district": r.district})
     for _, line, reason, detail in result.left_out:
-        rows.append({"line": line, "outcome": "left out", "field": "", "value": detail,
+        rows.append({**blank, "line": line, "outcome": "left out", "value": detail,
                      "reason": reason})
     for p in result.problems:
         if p.line is not None:
-            rows.append({"line": p.line, "outcome": "rejected" if p.rejects_row else "note",
+            rows.append({**blank, "line": p.line,
+                         "outcome": "rejected" if p.rejects_row else "note",
                          "field": p.field, "value": p.value, "reason": p.reason})
-    columns = ["line", "outcome", "incident_id", "group", "district", "field", "value", "reason"]
-    table = pd.DataFrame(rows, columns=columns).fillna("")
+    table = pd.DataFrame(rows, columns=columns)
     order = {"rejected": 0, "left out": 1, "converted": 2, "note": 3}
     table = table.sort_values(["line", "outcome"], key=lambda s: s.map(order)
                               if s.name == "outcome" else s, kind="stable")
