@@ -163,6 +163,49 @@ def test_screen_left_margin_holds_the_labels_and_exports_keep_automargin(ds):
     assert digits + 14 + 8 <= timeline.margin.l <= digits + 14 + 40  # labels and title
 
 
+# The labels a left y axis draws, as the margin rule reads them off the axis: the tick texts
+# of a category axis, or the range's ends (a minus sign U+2212; two decimals under a span of
+# 10). Axes whose labels the server cannot know keep plotly's automargin.
+@pytest.mark.parametrize("axis, labels", [
+    (dict(categoryarray=["A", "B"]), ["A", "B"]),
+    (dict(categoryarray=["A", "B"], ticktext=["Alpha Bravo Charlie", "B"]),
+     ["Alpha Bravo Charlie", "B"]),
+    (dict(range=[0, 10]), ["10", "0"]),
+    (dict(range=[0, 9.5]), ["9.25", "0.25"]),
+    (dict(range=[-40, 3]), ["3", "\u221240"]),
+    (dict(range=[-4, 3]), ["3.25", "\u22124.25"]),
+    (dict(range=[0, 800], type="linear"), ["800", "0"]),
+    (dict(range=[0, 0.05]), None),
+    (dict(range=[0, 50], tickformat=".0%"), None),
+    (dict(range=[0, 50], ticksuffix="%"), None),
+    (dict(range=[0, 50], tickprefix="$"), None),
+    (dict(range=[0, 3], type="log"), None),
+    (dict(), None),
+])
+def test_left_margin_holds_what_the_axis_draws(axis, labels):
+    screen = dict(font=dict(size=12), margin=dict(l=8), yaxis=dict(axis))
+    briefing = {}
+    figures._measured_left_margin(screen, briefing)
+    if labels is None:
+        assert screen["margin"]["l"] == 8 and "automargin" not in screen["yaxis"]
+        assert briefing == {}
+        return
+    assert screen["margin"]["l"] == int(_labels_px(labels, 12)) + 13
+    assert screen["yaxis"]["automargin"] is False and briefing["yaxis"]["automargin"] is True
+
+
+def test_fit_to_height_keeps_the_categories_and_shrinks_their_font(ds):
+    fig = BY_NAME["district"].figure(View(ds, ViewState()), "")
+    before = list(fig.layout.yaxis.categoryarray)
+    rows = len(before)
+    fitted = figures.fit_to_height(fig, 600)
+    assert fitted.layout.height == 600
+    assert list(fitted.layout.yaxis.categoryarray) == before  # same order, first on top
+    # 600 px less the title, footer and axis room, shared by the rows at 0.8 of a row
+    assert fitted.layout.yaxis.tickfont.size == max(8, min(15, int((600 - 224) / rows * 0.8)))
+    assert fitted.layout.yaxis.dtick == 1
+
+
 def test_without_the_font_file_the_browser_measures(ds, monkeypatch):
     from dashboard import textwidth
     monkeypatch.setattr(textwidth, "FONT_FILE", "no-such-font.ttf")

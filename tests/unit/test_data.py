@@ -286,16 +286,30 @@ def test_coordinate_outside_pakistan_rejected(tmp_path):
                     "40.1, 67.0", r"^outside Pakistan$")
 
 
-def test_coordinate_outside_province_box_is_a_note(tmp_path):
-    # Peshawar's coordinate, inside Pakistan but outside Balochistan's box
-    result = one_bad_row(tmp_path, latitude="34.008", longitude="71.5785")
+# Balochistan's box (data/provinces.csv): latitude 24.7255 to 31.6408, longitude 61.2866 to
+# 70.1221. Each point is inside Pakistan; the row says Balochistan.
+@pytest.mark.parametrize("lat, lon", [
+    ("34.008", "71.5785"),  # Peshawar: both outside the box
+    ("30.1575", "71.5249"),  # Multan: the latitude inside, the longitude east of the box
+    ("33.8995", "70.1012"),  # Parachinar: the longitude inside, the latitude north of it
+])
+def test_coordinate_outside_province_box_is_a_note(tmp_path, lat, lon):
+    result = one_bad_row(tmp_path, latitude=lat, longitude=lon)
     assert_accepted(result)
     notes = [p for p in result.problems if not p.rejects_row]
     assert len(notes) == 1 and notes[0].line == BAD_LINE and "Balochistan" in notes[0].reason
     assert (notes[0].source, notes[0].value) == (str(tmp_path / "incidents.csv"),
-                                                 "34.008, 71.5785")
+                                                 f"{lat}, {lon}")
     assert str(notes[0]).startswith(f"{tmp_path / 'incidents.csv'}:{BAD_LINE}: note: latitude "
-                                    "'34.008, 71.5785': outside the box of Balochistan")
+                                    f"'{lat}, {lon}': outside the box of Balochistan")
+
+
+@pytest.mark.parametrize("lat, lon", [("30.1798", "66.975"), ("24.73", "61.29"),
+                                      ("31.64", "70.12")])  # Quetta; two corners of the box
+def test_coordinate_inside_province_box_has_no_note(tmp_path, lat, lon):
+    result = one_bad_row(tmp_path, latitude=lat, longitude=lon)
+    assert_accepted(result)
+    assert [str(p) for p in result.problems if not p.rejects_row] == []
 
 
 @pytest.mark.parametrize("lat, lon, field", [("30.1", "", "longitude"), ("", "67.0", "latitude")])
