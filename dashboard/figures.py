@@ -520,7 +520,7 @@ def _geojson(frame: str):
     return "assets/" + geo.GEOJSON_ASSET
 
 
-def _map_layer(v: View, table, frame: str, provinces: list[str], labels) -> list[dict]:
+def _map_layer(frame: str, provinces: list[str], labels) -> list[dict]:
     """Province borders and the district labels drawn over a choropleth."""
     lons, lats = geo.province_borders(tuple(provinces))
     return [
@@ -614,7 +614,7 @@ def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figur
         marker=dict(line=line),
         colorbar=dict(title=dict(text="Attacks"), thickness=12, len=0.5, y=0.5,
                       tickformat="d", dtick=max(1, -(-top // 5))),
-    )] + _map_layer(v, table, frame, provinces, labels)
+    )] + _map_layer(frame, provinces, labels)
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=100,
                                                              b=FOOTER_GAP + 40),
                   geo=_geo_layout(frame),
@@ -657,7 +657,7 @@ def compare_footprint_figure(v: View, base_url: str = "",
                                                                       width=0.6)),
         colorbar=dict(tickvals=list(range(len(sides))),
                       ticktext=[FOOTPRINT[s][1] for s in sides], thickness=12, len=0.6),
-    )] + _map_layer(v, table, frame, provinces, labels)
+    )] + _map_layer(frame, provinces, labels)
     n = table["side"].value_counts()
     where = ", ".join(v.filters.province) if v.filters.province else "Pakistan"
     span = _span_words(aggregate.comparison_view(v))

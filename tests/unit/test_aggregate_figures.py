@@ -180,6 +180,10 @@ def test_screen_left_margin_holds_the_labels_and_exports_keep_automargin(ds):
     (dict(range=[0, 50], ticksuffix="%"), None),
     (dict(range=[0, 50], tickprefix="$"), None),
     (dict(range=[0, 3], type="log"), None),
+    (dict(range=[0, 50], overlaying="y"), None),  # drawn over another axis
+    (dict(range=[0, 50], side="right"), None),
+    (dict(range=[0, 50], anchor="free"), None),
+    (dict(range=[0, 50], visible=False), None),
     (dict(), None),
 ])
 def test_left_margin_holds_what_the_axis_draws(axis, labels):
@@ -192,6 +196,13 @@ def test_left_margin_holds_what_the_axis_draws(axis, labels):
         return
     assert screen["margin"]["l"] == int(_labels_px(labels, 12)) + 13
     assert screen["yaxis"]["automargin"] is False and briefing["yaxis"]["automargin"] is True
+
+
+def test_footer_of_no_data_says_no_date(ds):
+    from dashboard.data.dataset import Dataset
+    from dashboard.data.schema import LoadResult, empty_frame
+    empty = Dataset.from_result(LoadResult(empty_frame()), ds.reference)
+    assert figures.foot(View(empty, ViewState())).endswith("; data to n/a")
 
 
 def test_fit_to_height_keeps_the_categories_and_shrinks_their_font(ds):

@@ -173,3 +173,25 @@ def test_published_table_row_drills_into_its_scope(ds):
     assert f.date_to == date(2025, 6, 1) and s.display.tab == "published"
     same, _ = next_state("grid-published", s, ds, event={"rowId": "no-such-row"})
     assert same == s
+
+
+def test_comparison_counts_only_the_two_families_in_an_imported_file(ds):
+    """Imported data names groups of neither side (the ACLED fixture: TTP, LeJ, Unknown);
+    the comparison leaves them out. Read off tests/fixtures/acled_sample.csv: with the rule
+    off, Islamic State (IS-K, ISPP) in Mastung, Quetta, Bajaur and the Balochistan
+    placeholder; Baloch separatists (BLF, BLA, BRAS) in Khuzdar and Kech (2)."""
+    from dashboard.data.dataset import Dataset
+    from dashboard.data.loading import load_file
+    imported = Dataset.from_result(load_file("tests/fixtures/acled_sample.csv", fmt="acled"),
+                                   ds.reference)
+    assert {"TTP", "Lashkar-e-Jhangvi (LeJ)", "Unknown"} <= set(imported.incidents["group"])
+    view = View(imported, ViewState(display=Display(common_rule=False)))
+    table = aggregate.compare_districts(view)
+    got = {family: table[family][table[family] > 0].to_dict()
+           for family in ("Islamic State", "Baloch separatist")}
+    assert got == {"Islamic State": {"Mastung": 1, "Quetta": 1, "Bajaur": 1,
+                                     "Unknown district (Balochistan)": 1},
+                   "Baloch separatist": {"Kech": 2, "Khuzdar": 1}}
+    years = aggregate.compare_years(view)
+    assert years.groupby("family")["attacks"].sum().to_dict() == {
+        "Islamic State": 4, "Baloch separatist": 3}
