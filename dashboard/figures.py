@@ -534,7 +534,7 @@ def _map_layer(frame: str, provinces: list[str], labels) -> list[dict]:
     ]
 
 
-def _geo_layout(frame: str) -> dict:
+def _geo_layout() -> dict:
     return dict(scope="asia", resolution=50, projection=dict(type="mercator"),
                 fitbounds="locations", showcountries=True, countrycolor="#999999",
                 showcoastlines=True, coastlinecolor="#999999", showland=True,
@@ -617,7 +617,7 @@ def map_figure(v: View, base_url: str = "", frame: str = "briefing") -> go.Figur
     )] + _map_layer(frame, provinces, labels)
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=100,
                                                              b=FOOTER_GAP + 40),
-                  geo=_geo_layout(frame),
+                  geo=_geo_layout(),
                   annotations=_map_notes(folded, unplaced, frame, aggregate.province_level(v)),
                   screen_bare=True)
     empty = not table["attacks"].any() and not len(unplaced)
@@ -666,7 +666,7 @@ def compare_footprint_figure(v: View, base_url: str = "",
                f"{n.get(fam_b + ' only', 0)}, both {n.get('both', 0)}")
     layout = dict(clickmode="event", height=640, margin=dict(l=10, r=10, t=120,
                                                              b=FOOTER_GAP + 40),
-                  geo=_geo_layout(frame),
+                  geo=_geo_layout(),
                   annotations=_map_notes(None, unplaced, frame),
                   screen_bare=True)
     empty = (table["side"] == "none").all() and not len(unplaced)

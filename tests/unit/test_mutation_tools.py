@@ -29,8 +29,9 @@ def row(out: str, label: str) -> list[str]:
 
 def test_the_score_counts_timeouts_as_killed_and_no_test_against():
     out = report()
-    assert row(out, "dashboard/filters.py")[1:7] == ["4", "0", "2", "1", "1", "50.0%"]
-    assert row(out, "dashboard/data/validate.py")[1:7] == ["2", "1", "1", "0", "0", "100.0%"]
+    assert row(out, "dashboard/filters.py")[1:9] == ["4", "0", "2", "0", "0", "1", "1", "50.0%"]
+    assert row(out, "dashboard/data/validate.py")[1:9] == ["2", "1", "1", "0", "0", "0", "0",
+                                                           "100.0%"]
     assert "dashboard.filters.x_mask__mutmut_2 (survived)" in out
     assert "ViewStateǁparse__mutmut_1 (no tests)" in out
     assert "interval" not in out
@@ -42,9 +43,23 @@ def test_a_sample_counts_its_own_mutants_with_wilsons_interval(tmp_path):
     out = report("--only", str(sample))
     assert "a sample of 2 mutants" in out
     # 1 of 2 killed: Wilson's 95% interval is 9.5% to 90.5%
-    assert row(out, "dashboard/filters.py")[1:10] == ["2", "0", "1", "1", "0", "50.0%",
+    assert row(out, "dashboard/filters.py")[1:12] == ["2", "0", "1", "0", "0", "1", "0", "50.0%",
                                                       "9.5%", "to", "90.5%"]
     assert "validate" not in out
+
+
+def test_triage_counts_later_kills_and_leaves_equivalents_out(tmp_path):
+    triage = tmp_path / "triage.csv"
+    triage.write_text("mutant,verdict,reason\n"
+                      "dashboard.filters.x_mask__mutmut_2,equivalent,same output\n"
+                      "dashboard.filters.xǁViewStateǁparse__mutmut_1,killed,test_parse\n"
+                      "dashboard.filters.x_mask__mutmut_1,equivalent,ignored: the run killed it\n",
+                      encoding="utf-8")
+    out = report("--triage", str(triage))
+    # 4 mutants: 2 killed by the run (one a timeout), 1 later, 1 equivalent: 3 of 3
+    assert row(out, "dashboard/filters.py")[1:9] == ["4", "0", "2", "1", "1", "0", "0",
+                                                     "100.0%"]
+    assert "not killed" not in out.split("dashboard/data/validate.py")[1]
 
 
 @pytest.mark.parametrize("killed, run, lo, hi", [
