@@ -141,7 +141,10 @@ def collections(v: View) -> str:
 def foot(v: View) -> str:
     """The screen frame's one-line source and data date."""
     as_of = v.ds.as_of.isoformat() if v.ds.as_of else "n/a"
-    return (f"Source: {int(v.mask().sum())} sourced incidents of {collections(v)}; "
+    n = int(v.mask().sum())
+    if not n:
+        return f"Source: no incident in view; data to {as_of}"
+    return (f"Source: {n} sourced incident{'s' if n > 1 else ''} of {collections(v)}; "
             f"data to {as_of}")
 
 

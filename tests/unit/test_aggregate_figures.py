@@ -202,7 +202,22 @@ def test_footer_of_no_data_says_no_date(ds):
     from dashboard.data.dataset import Dataset
     from dashboard.data.schema import LoadResult, empty_frame
     empty = Dataset.from_result(LoadResult(empty_frame()), ds.reference)
-    assert figures.foot(View(empty, ViewState())).endswith("; data to n/a")
+    assert figures.foot(View(empty, ViewState())) == "Source: no incident in view; data to n/a"
+
+
+def test_screen_footer_counts_the_view_in_words(ds, raw):
+    newest = raw["date"].max()
+    parts = raw["district"].str.split(";").map(lambda ds_: [d.strip() for d in ds_])
+    counts = parts.explode().value_counts()
+    district = sorted(counts[counts == 1].index)[0]  # a district of one attack
+    collection = raw.loc[parts.map(lambda ds_: district in ds_), "collection"].iloc[0]
+    assert figures.foot(View(ds, Filters(district=(district,)))) == (
+        f"Source: 1 sourced incident of {collection}; data to {newest}")
+    assert figures.foot(View(ds, Filters(date_to=date(2010, 1, 1)))) == (
+        f"Source: no incident in view; data to {newest}")
+    every = ", ".join(sorted(set(raw["collection"])))
+    assert figures.foot(View(ds, Filters())) == (
+        f"Source: {len(raw)} sourced incidents of {every}; data to {newest}")
 
 
 def test_fit_to_height_keeps_the_categories_and_shrinks_their_font(ds):
