@@ -198,6 +198,16 @@ def test_left_margin_holds_what_the_axis_draws(axis, labels):
     assert screen["yaxis"]["automargin"] is False and briefing["yaxis"]["automargin"] is True
 
 
+def test_a_legend_of_more_than_five_shown_entries_moves_right_of_the_plot():
+    legend = dict(orientation="h", title=dict(text="Group"))
+    five = [dict(name=f"group {i}") for i in range(5)]
+    hidden = [dict(name="all", showlegend=False), dict(showlegend=True)]  # unnamed: not shown
+    assert figures._fit_legend(legend, five + hidden) == legend
+    column = figures._fit_legend(legend, five + [dict(name="group 5")])
+    assert (column["orientation"], column["x"], column["xanchor"]) == ("v", 1.01, "left")
+    assert column["title"] == dict(text="Group", side="top", font=dict(size=12))
+
+
 def test_footer_of_no_data_says_no_date(ds):
     from dashboard.data.dataset import Dataset
     from dashboard.data.schema import LoadResult, empty_frame

@@ -224,3 +224,21 @@ def test_sanitised_display_falls_back_to_the_defaults(ds):
 def test_a_stored_flag_percentage_is_a_whole_number_from_1_to_1000(ds, raw, value):
     d = _stored(display={"flag_pct": raw}).sanitised(ds.reference, {}).display
     assert d.flag_pct == (25 if value is None else value)
+
+
+@pytest.mark.parametrize("raw, day", [
+    ("1900-01-01", date(1900, 1, 1)), ("2200-12-31", date(2200, 12, 31)),
+    ("1899-12-31", None), ("2201-01-01", None),  # outside the range a URL may carry
+    ("2024-02-30", None), ("2024-2-3", None), (None, None),
+])
+def test_parse_date_keeps_days_from_1900_to_2200(raw, day):
+    from dashboard.filters import parse_date
+    assert parse_date(raw) == day
+
+
+@pytest.mark.parametrize("raw, killed", [
+    (5.0, 5), (12, 12), ("7", 7), (0, None), (2.5, None), (-3, None), ("", None),
+])
+def test_parse_min_killed_takes_whole_numbers_as_a_number_input_sends_them(raw, killed):
+    from dashboard.filters import parse_min_killed
+    assert parse_min_killed(raw) == killed
