@@ -208,6 +208,15 @@ def test_a_legend_of_more_than_five_shown_entries_moves_right_of_the_plot():
     assert column["title"] == dict(text="Group", side="top", font=dict(size=12))
 
 
+@pytest.mark.parametrize("n, words", [(1, "1 attack in view"), (3, "3 attacks in view")])
+def test_map_note_counts_attacks_placed_at_province_level_only(n, words):
+    notes = figures._map_notes(None, pd.DataFrame(columns=["district", "attacks"]), "screen",
+                               province_level=n)
+    text = " ".join(note["text"] for note in notes)
+    assert (f"{words} placed at province level only: the district shown is not "
+            "established") in text
+
+
 def test_footer_of_no_data_says_no_date(ds):
     from dashboard.data.dataset import Dataset
     from dashboard.data.schema import LoadResult, empty_frame

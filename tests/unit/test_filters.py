@@ -242,3 +242,24 @@ def test_parse_date_keeps_days_from_1900_to_2200(raw, day):
 def test_parse_min_killed_takes_whole_numbers_as_a_number_input_sends_them(raw, killed):
     from dashboard.filters import parse_min_killed
     assert parse_min_killed(raw) == killed
+
+
+def test_a_blank_item_in_a_list_skips_to_the_next(ds):
+    state, notices = ViewState.from_query("district=,Quetta,,Mastung", ds.reference, {})
+    assert state.filters.district == ("Quetta", "Mastung") and notices == []
+
+
+def test_a_long_unknown_value_is_named_clipped_to_40_characters(ds):
+    value = "Nowhere" * 8  # 56 characters
+    _, notices = ViewState.from_query(f"district={value}", ds.reference, {})
+    shown = value[:39] + "\u2026"
+    assert notices == [f"Ignored unknown district value(s): {shown}."]
+
+
+@pytest.mark.parametrize("query", ["view=change&base_from=2024-01-01",
+                                   "view=change&base_from=2024-03-01&base_to=2024-02-01"])
+def test_a_half_or_reversed_baseline_is_ignored_saying_how_to_give_it(ds, query):
+    state, notices = ViewState.from_query(query, ds.reference, {})
+    assert notices == ["Ignored the baseline: give base_from and base_to, 'from' not after "
+                       "'to'."]
+    assert state.display.base_from is None and state.display.base_to is None
