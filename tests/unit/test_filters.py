@@ -263,3 +263,14 @@ def test_a_half_or_reversed_baseline_is_ignored_saying_how_to_give_it(ds, query)
     assert notices == ["Ignored the baseline: give base_from and base_to, 'from' not after "
                        "'to'."]
     assert state.display.base_from is None and state.display.base_to is None
+
+
+@pytest.mark.parametrize("filters, name", [
+    (Filters(district=("Mastung",), date_from=date(2024, 1, 1), date_to=date(2024, 6, 30)),
+     "district-Mastung_2024-01-01to2024-06-30_2026-12-02"),
+    (Filters(date_from=date(2024, 1, 1)), "2024-01-01to_2026-12-02"),
+    (Filters(), "all_2026-12-02"),
+])
+def test_an_export_file_name_says_the_filters_and_the_dates_once(filters, name):
+    from dashboard.export import slug
+    assert slug(ViewState(filters), today=date(2026, 12, 2)) == name
