@@ -18,7 +18,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from dashboard import textwidth
 from dashboard.aggregate import View
-from dashboard.charts import CHARTS
+from dashboard.charts import BY_NAME, CHARTS
 from dashboard.filters import ViewState
 
 QUERIES = {
@@ -49,7 +49,7 @@ def plain(fig) -> dict:
 def test_figure_matches_its_snapshot(ds, chart, query, frame, snapshot_json):
     # the page's margins are measured in DejaVu Sans (dashboard/textwidth.py)
     assert textwidth.width(["x"], 12), "DejaVu Sans is missing: install fonts-dejavu-core"
-    figure = next(c for c in CHARTS if c.name == chart).figure
+    figure = BY_NAME[chart].figure
     state, notices = ViewState.from_query(QUERIES[query], ds.reference, {})
     assert not notices
     fig = figure(View(ds, state), "https://dashboard.example", frame=frame)
