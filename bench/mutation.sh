@@ -7,6 +7,9 @@
 #                                  mutants (default 0.1, at least 40 a module), run afresh;
 #                                  the table then counts the sample and gives each score's
 #                                  95% interval (--report prints it again)
+#                                  (ONLY=REGEX: only the sample's mutants whose name
+#                                  matches, e.g. ONLY='validate|duplicates'; the same seed
+#                                  gives those modules the same mutants as a whole sample)
 #   bash bench/mutation.sh --resume   # the sample's mutants not run yet (a stopped run)
 #   bash bench/mutation.sh --recheck TESTS...   # the last run's survivors against TESTS now
 #                                  (ONLY=REGEX: only the survivors whose name matches)
@@ -16,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 [ -x "$PY" ] || PY=python3
+case "$PY" in /*) ;; */*) PY="$PWD/$PY" ;; esac  # --recheck runs it from mutants/
 if [ "${1:-}" = "--recheck" ]; then
   # mutmut reruns a survivor only with the tests it recorded as covering it when the run
   # began, so new tests are not tried on it: run TESTS (as they are now) on each survivor.
@@ -39,7 +43,8 @@ SAMPLE=mutants/sample.txt
 if [ "${1:-}" = "--sample" ]; then
   # Afresh: results and coverage of an earlier run would mix into the sample's.
   rm -rf mutants
-  "$PY" bench/mutation_sample.py --fraction "${2:-0.1}" > mutants-sample.txt
+  "$PY" bench/mutation_sample.py --fraction "${2:-0.1}" | grep -E -- "${ONLY:-.}" \
+    > mutants-sample.txt
   mv mutants-sample.txt "$SAMPLE"
   # shellcheck disable=SC2046
   "$PY" -m mutmut run --max-children "${JOBS:-$(nproc)}" $(cat "$SAMPLE") >/dev/null 2>&1 || true
