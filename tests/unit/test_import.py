@@ -515,6 +515,11 @@ def test_duplicates_drop_later():
     assert {"FIXTURE-CAN-001", "FIXTURE-CAN-002", "FIXTURE-CAN-012", "FIXTURE-CAN-003",
             "GTD-FIXTURE-006"} <= ids
     assert not {"ACLED-PAK-FIXTURE-001", "ACLED-PAK-FIXTURE-011", "GTD-FIXTURE-004"} & ids
+    # the report names the field, the row and what was done with it
+    dropped = next(p for p in result.problems if p.value == "ACLED-PAK-FIXTURE-001")
+    assert (dropped.source, dropped.line, dropped.field, dropped.rejects_row) == (
+        str(ACLED), 2, "incident_id", True)
+    assert dropped.reason.endswith("injured 12 and unknown; dropped (--duplicates drop-later)")
     # the order of the files decides which row is the later one
     reverse = load_files([GTD, CANONICAL], duplicates="drop-later")
     assert "GTD-FIXTURE-004" in set(reverse.incidents["incident_id"])
