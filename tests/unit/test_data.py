@@ -422,7 +422,6 @@ def test_extra_column_kept_and_noted(tmp_path):
     result = load_file(write_csv(tmp_path / "incidents.csv", rows, header))
     assert (result.rows_in, result.accepted, result.rejected) == (3, 3, 0)
     assert rejecting(result) == []
-    print([str(p) for p in result.problems])
     [note] = result.problems
     assert (note.source, note.line, note.field, note.value, note.rejects_row) == (
         str(tmp_path / "incidents.csv"), 1, "analyst", "", False)
@@ -695,7 +694,7 @@ def test_parquet_round_trip(tmp_path, typed):
 
 
 def test_parquet_text_cells_are_stripped_as_in_a_csv(tmp_path):
-    # Parquet text comes in as categoricals, stripped once per distinct value
+    # the loader strips a Parquet file's text cells (categoricals once per distinct value)
     frame = pd.read_csv(INCIDENTS, dtype=str, keep_default_na=False)
     padded = frame.apply(lambda col: col.where(col == "", "  " + col + " "))
     path = tmp_path / "incidents.parquet"
