@@ -41,7 +41,7 @@ def mask(ds, filters: Filters, ignore: tuple[str, ...] = ()) -> np.ndarray:
         else:
             keep &= ds.isin(column, values)
     if filters.min_killed and "min_killed" not in ignore:
-        keep &= arrays["killed"] >= filters.min_killed  # unknown (NaN) is never >= n
+        keep &= (arrays["killed_known"] >= filters.min_killed) & ~arrays["killed_unknown"]
     if filters.precise and "precise" not in ignore:
         keep &= arrays["precise"]
     return keep
@@ -155,7 +155,7 @@ def by_target(v: View) -> pd.DataFrame:
 
 def _crosstab(row_codes, col_codes, rows, cols, name: str) -> pd.DataFrame:
     """Counts of (row, column) category-code pairs, by bincount."""
-    counts = np.bincount(row_codes * len(cols) + col_codes,
+    counts = np.bincount(row_codes.astype(np.int64) * len(cols) + col_codes,
                          minlength=len(rows) * len(cols)).reshape(len(rows), len(cols))
     return pd.DataFrame(counts, index=pd.Index(rows.astype(object), name=name),
                         columns=pd.Index(cols.astype(object), name="group"))

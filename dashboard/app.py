@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from . import auth, cache, callbacks, geo, ids, jobs
 from .data.dataset import Dataset
 from .data.events import load_events_reported
-from .data.loading import load_files
+from .data.loading import load_files, release_memory
 from .layout import build_layout
 from .paths import ASSETS
 from .settings import Settings
@@ -69,7 +69,10 @@ def load_dataset(settings: Settings) -> Dataset:
         log.error("error: %s (no key events drawn)", error)
     for problem in event_problems:
         log.warning("%s", problem)
-    return Dataset.from_result(result, events=events)
+    ds = Dataset.from_result(result, events=events)
+    ds.arrays  # noqa: B018 - built now, not in the first user's first view
+    release_memory()  # what loading and the arrays' work freed, back to the system
+    return ds
 
 
 def data_version(settings: Settings | None, ds: Dataset) -> str:

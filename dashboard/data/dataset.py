@@ -46,32 +46,35 @@ class Dataset:
 
     @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
-        """Dates as int64 nanoseconds; years and months since 1970 and category codes as int32
-        (-1: missing); killed and injured as float64 (NaN: unknown, for the minimum filter);
-        their known values (unknown as 0) and the sources' bounds as int32 (at most MAX_COUNT
-        each; numpy sums them in int64); the unknown and precision flags as bool."""
+        """Dates as int64 nanoseconds (the date column's own memory); years and months since
+        1970 as int32; category codes as the categoricals keep them (int8 for up to 127
+        categories, -1: missing; widen before arithmetic); killed and injured known (unknown as
+        0) and the sources' bounds as int32 (at most MAX_COUNT each; numpy sums them in
+        int64; where no row gives a bound, the known values' own array); the unknown and
+        precision flags as bool. Read-only: arrays may share memory."""
         inc = self.incidents
         dates = inc["date"].to_numpy()
         out = {
-            "date": dates.astype("int64"),
+            "date": dates.view("int64"),
             "year": dates.astype("datetime64[Y]").astype(np.int32),
             "month": dates.astype("datetime64[M]").astype(np.int32),
-            "killed": inc["killed"].to_numpy(dtype="float64", na_value=np.nan),
-            "injured": inc["injured"].to_numpy(dtype="float64", na_value=np.nan),
             "link_row": self.links["row"].to_numpy(),
-            "link_district": self.links["district"].cat.codes.to_numpy().astype(np.int32),
+            "link_district": self.links["district"].cat.codes.to_numpy(),
         }
         for column in ("province", "group", "attribution", "target_type", "attack_type",
                        "collection"):
-            out[column] = inc[column].cat.codes.to_numpy().astype(np.int32)
+            out[column] = inc[column].cat.codes.to_numpy()
         for column in ("killed", "injured"):  # known values (unknown as 0) and unknown flags
-            unknown = np.isnan(out[column])
-            known = np.where(unknown, 0.0, out[column])
-            out[f"{column}_known"] = known.astype(np.int32)
+            values = inc[column].to_numpy(dtype="float64", na_value=np.nan)
+            unknown = np.isnan(values)
+            known = np.where(unknown, 0.0, values)
+            out[f"{column}_known"] = known = known.astype(np.int32)
             out[f"{column}_unknown"] = unknown
             for bound in BOUNDS[column]:  # the sources' range; a blank bound is the best figure
-                given = inc[bound].to_numpy(dtype="float64", na_value=np.nan)
-                out[bound] = np.where(np.isnan(given), known, given).astype(np.int32)
+                blank = inc[bound].isna().to_numpy()
+                out[bound] = known if blank.all() else np.where(  # no range given: one array
+                    blank, known, inc[bound].to_numpy(dtype="float64", na_value=0)
+                ).astype(np.int32)
         out.update(precision_flags(inc))
         return out
 
@@ -123,6 +126,10 @@ def district_links(incidents: pd.DataFrame) -> pd.DataFrame:
     # the district codes of each cell's parts, end to end, and where each cell's begin
     flat = names.get_indexer([p for ps in parts for p in ps])
     counts = np.array([len(ps) for ps in parts], dtype=np.int64)
+    if (counts == 1).all():  # one district per cell: one link per incident, in row order
+        linked = pd.Categorical.from_codes(flat[codes], names)
+        return pd.DataFrame({"row": np.arange(len(incidents)),
+                             "district": linked.remove_unused_categories()})
     starts = np.cumsum(counts) - counts
     per_row = counts[codes]
     rows = np.repeat(np.arange(len(incidents)), per_row)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
+import os
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,18 @@ from .readers import DEFAULT_MAX_BYTES, read_table
 from .schema import (CATEGORICAL, DataFileError, LoadResult, Problem, RawTable,
                      by_date_and_id, empty_frame, typed)
 from .validate import validate
+
+# Memory a load frees goes back to the system (`release_memory`): Arrow allocates through the
+# C library's malloc (its default here, mimalloc, kept about 80 MB more of a million-row load
+# resident, and loaded it slower), and glibc keeps at most two arenas (its default, eight per
+# core, left about 50 MB more scattered in the arenas of Arrow's reading threads). Measured in
+# bench/README.md. ARROW_DEFAULT_MEMORY_POOL and MALLOC_ARENA_MAX, when set, still choose.
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    pa.set_memory_pool(pa.system_memory_pool())
+if "MALLOC_ARENA_MAX" not in os.environ and hasattr(_LIBC, "mallopt"):
+    _LIBC.mallopt(_M_ARENA_MAX, 2)
 
 
 def load_file(path: str | Path, ref: Reference | None = None, fmt: str = "auto",
@@ -100,18 +114,18 @@ def load_files(paths, ref: Reference | None = None, fmt: str = "auto",
     incidents, likely = likely_duplicates(incidents, sources, drop=duplicates == "drop-later")
     problems.extend(likely)
     incidents = by_date_and_id(incidents)
-    _release_memory()
+    release_memory()
     return LoadResult(incidents, problems, rows_in, errors, reports,
                       reference_for(incidents, ref), left_out)
 
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Give the memory freed while loading back to the system (a million rows leave about
     250 MB in Arrow's pool and the C heap otherwise)."""
+    gc.collect()  # frames and arrays held only by reference cycles
     pa.default_memory_pool().release_unused()
-    libc = ctypes.util.find_library("c")
-    if libc and hasattr(ctypes.CDLL(libc), "malloc_trim"):  # glibc
-        ctypes.CDLL(libc).malloc_trim(0)
+    if hasattr(_LIBC, "malloc_trim"):  # glibc
+        _LIBC.malloc_trim(0)
 
 
 def _without_seen_ids(inc: pd.DataFrame, path: str, seen: list[tuple[str, pd.Series]],

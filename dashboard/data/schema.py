@@ -30,6 +30,7 @@ CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "a
                "collection", "source_file", *PRECISION)
 TEXT = ("incident_id", "location", "claimant_reported", "target_detail", "notes",
         "source_urls", "source_text")
+UNIQUE_TEXT = ("incident_id", "source_urls")  # one value per incident: always plain text
 MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
@@ -111,10 +112,10 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     for c in CATEGORICAL:
         frame[c] = _category(frame[c])
     for c in TEXT:
-        frame[c] = _string(frame[c])
+        frame[c] = _string(frame[c]) if c in UNIQUE_TEXT else _text(frame[c])
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    for c in ("killed", "injured", *RANGES):
-        frame[c] = frame[c].astype("Int64")
+    for c in ("killed", "injured", *RANGES):  # nullable (blank: unknown), at most MAX_COUNT
+        frame[c] = frame[c].astype("Int32")
     for c in ("latitude", "longitude"):
         frame[c] = frame[c].astype("Float64")
     return frame
@@ -131,6 +132,19 @@ def _category(values: pd.Series) -> pd.Series:
         return values  # as astype('category') would give it
     values = values.cat.remove_unused_categories()
     return values.cat.reorder_categories(values.cat.categories.sort_values())
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """An optional text column: a categorical when its values repeat (at most half as many
+    distinct values as rows: a blank column, a place or note shared by many rows), which
+    holds each text once; else the 'string' dtype. Either reads the same text."""
+    if values.hasnans:
+        return values.astype("string")
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    if 2 * len(values.cat.categories) > len(values):
+        return _string(values)
+    return _category(values)
 
 
 def _string(values: pd.Series) -> pd.Series:
@@ -169,8 +183,14 @@ def _take(col: pd.Series, order: np.ndarray):
     if isinstance(col.dtype, pd.CategoricalDtype):
         return pd.Categorical.from_codes(col.cat.codes.to_numpy()[order], dtype=col.dtype)
     if isinstance(col.array, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
+        missing = col.isna().to_numpy()
+        if missing.all():  # a column the file does not give: nothing to move
+            return col.array.copy()
         values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0)[order]
-        return type(col.array)(values, col.isna().to_numpy()[order])
+        return type(col.array)(values, missing[order])
+    if isinstance(col.array, pd.arrays.ArrowStringArray):  # Arrow's text as one array (a
+        return pd.array(pa.array(col.array).take(pa.array(order)), dtype=col.dtype)  # take
+        # across the chunks of a file's row groups is several times slower)
     return col.array.take(order)
 
 

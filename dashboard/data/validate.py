@@ -338,7 +338,7 @@ def _check_districts(values: pd.Series, provinces: pd.Series, ref: Reference,
 def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
     blank = (values == "").to_numpy(dtype=bool)
     if blank.all():  # an optional column left empty (the range bounds, mostly): all unknown
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
+        return pd.Series(pd.NA, index=values.index, dtype="Int32")
     numbers = pd.to_numeric(values.where(values != ""), errors="coerce")
     for row in np.flatnonzero((numbers.isna() & (values != "")).to_numpy()):
         out.add(row, name, values.iat[row], "not a number (leave blank when unknown)")
@@ -355,7 +355,7 @@ def _check_count(values: pd.Series, name: str, out: _Collector) -> pd.Series:
                                             f"(over {MAX_COUNT:,})")
     clean = numbers.where(np.isfinite(numbers) & (numbers >= 0) & (numbers % 1 == 0)
                           & (numbers <= MAX_COUNT))
-    return clean.astype("Float64").round().astype("Int64")
+    return clean.astype("Float64").round().astype("Int32")  # at most MAX_COUNT
 
 
 def _check_range(text: dict[str, pd.Series], best: pd.Series, count: str,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,6 +151,51 @@ def test_sorted_by_date_then_id_as_pandas_sorts():
     pd.testing.assert_frame_equal(by_date_and_id(expected), expected)
 
 
+def test_sorted_text_in_chunks_and_blank_numbers_keep_their_rows():
+    """Arrow text read in several chunks (a Parquet file's row groups) and a number column
+    with no value at all move with their rows."""
+    rng = np.random.default_rng(8)
+    ids = [f"X-{i:03d}" for i in rng.permutation(300)]
+    urls = [f"https://example.org/{i}" for i in rng.permutation(300)]
+    chunks = pa.chunked_array([urls[:100], urls[100:250], urls[250:]], type=pa.large_string())
+    frame = pd.DataFrame({
+        "date": pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 5, 300), "D"),
+        "incident_id": pd.array(ids, dtype="string"),
+        "source_urls": pd.Series(pd.array(chunks, dtype="string")),
+        "killed_low": pd.array([None] * 300, dtype="Int32"),
+        "latitude": pd.array([None] * 300, dtype="Float64"),
+    })
+    ordered = by_date_and_id(frame)
+    by_id = dict(zip(ids, urls))
+    assert list(ordered["source_urls"]) == [by_id[i] for i in ordered["incident_id"]]
+    keys = list(zip(ordered["date"], ordered["incident_id"]))
+    assert keys == sorted(zip(frame["date"], frame["incident_id"]))
+    assert ordered["killed_low"].isna().all() and str(ordered["killed_low"].dtype) == "Int32"
+    assert ordered["latitude"].isna().all() and str(ordered["latitude"].dtype) == "Float64"
+
+
+def test_repeated_text_is_held_once_and_reads_as_the_file_gives_it(tmp_path):
+    """An optional text column whose cells repeat (one note for every row, a blank column)
+    is held as a categorical, a mostly distinct one as text, ids and URLs always as text;
+    each reads as the file's cells."""
+    frame = _frame().head(200)
+    frame["notes"] = "Figures from the first report."
+    frame["source_text"] = [f"Report {i}" for i in range(len(frame))]
+    frame["target_detail"] = ""
+    path = tmp_path / "repeated.csv"
+    frame.to_csv(path, index=False)
+    inc = load_files([path], progress=False).incidents
+    cells = pd.read_csv(path, dtype=str, keep_default_na=False).set_index("incident_id")
+    cells = cells[~cells.index.duplicated()]  # a repeated id's second row is rejected
+    for c in ("notes", "target_detail"):
+        assert isinstance(inc[c].dtype, pd.CategoricalDtype), c
+    for c in ("incident_id", "source_urls", "source_text"):
+        assert not isinstance(inc[c].dtype, pd.CategoricalDtype), c
+    for c in ("notes", "target_detail", "source_text", "source_urls"):
+        expected = cells.loc[list(inc["incident_id"]), c].str.strip().tolist()
+        assert inc[c].astype(str).tolist() == expected, c
+
+
 def test_district_links_as_plain_python_splits_them():
     incidents = pd.DataFrame({"district": pd.Categorical(
         ["Quetta", "Quetta; Mastung", "Kech", "Mastung; Kech; Quetta", "Quetta"])})
@@ -157,6 +203,16 @@ def test_district_links_as_plain_python_splits_them():
     expected = [(row, part.strip()) for row, cell in enumerate(incidents["district"].astype(str))
                 for part in cell.split(";")]
     assert list(zip(links["row"], links["district"].astype(str))) == expected
+    assert list(links["district"].cat.categories) == ["Kech", "Mastung", "Quetta"]
+
+
+def test_district_links_one_district_per_cell_one_link_per_row():
+    incidents = pd.DataFrame({"district": pd.Categorical(
+        ["Quetta", "Kech", "Quetta", "Mastung"], categories=["Kech", "Mastung", "Quetta",
+                                                              "Zhob"])})
+    links = district_links(incidents)
+    assert list(zip(links["row"], links["district"].astype(str))) == [
+        (0, "Quetta"), (1, "Kech"), (2, "Quetta"), (3, "Mastung")]
     assert list(links["district"].cat.categories) == ["Kech", "Mastung", "Quetta"]
 
 

@@ -52,7 +52,7 @@ def test_range_accepted_and_typed(tmp_path):
     row = result.incidents.set_index("incident_id").loc[BASE["incident_id"]]
     assert (row["killed_low"], row["killed_high"], row["injured_high"]) == (70, 94, 130)
     assert pd.isna(row["injured_low"])
-    assert str(result.incidents["killed_low"].dtype) == "Int64"
+    assert str(result.incidents["killed_low"].dtype) == "Int32"
     assert (row["date_precision"], row["place_precision"]) == ("day", "town")
 
 
