@@ -188,9 +188,6 @@ def _take(col: pd.Series, order: np.ndarray):
             return col.array.copy()
         values = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0)[order]
         return type(col.array)(values, missing[order])
-    if isinstance(col.array, pd.arrays.ArrowStringArray):  # Arrow's text as one array (a
-        return pd.array(pa.array(col.array).take(pa.array(order)), dtype=col.dtype)  # take
-        # across the chunks of a file's row groups is several times slower)
     return col.array.take(order)
 
 
