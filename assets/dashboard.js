@@ -49,6 +49,33 @@
         exportChart(gd, "png");
     }, true);
 
+    /* A chart whose figure and box change in one render (a tall list filtered to a short
+       one) is drawn by Plotly.react at its new size; dcc.Graph then sees its box resized and
+       asks Plots.resize, which would draw the chart again from scratch (about 100 ms of a
+       click). A resize that finds the chart already drawn at its box's size (within the
+       pixel plotly itself allows) is answered at once; any other resize is plotly's. */
+    function drawnAtSize(gd) {
+        const full = gd && gd._fullLayout;
+        if (!full || !gd.layout || !gd.isConnected) {
+            return false;
+        }
+        const box = window.getComputedStyle(gd);
+        return Math.abs(parseFloat(box.width) - full.width) <= 1 &&
+            Math.abs(parseFloat(box.height) - full.height) <= 1;
+    }
+
+    document.addEventListener("DOMContentLoaded", function () {
+        const plots = window.Plotly && window.Plotly.Plots;
+        if (!plots) {
+            return;
+        }
+        const resize = plots.resize;
+        plots.resize = function (gd) {
+            const div = typeof gd === "string" ? document.getElementById(gd) : gd;
+            return drawnAtSize(div) ? Promise.resolve(div) : resize.apply(this, arguments);
+        };
+    });
+
     /* The button of a pattern-matching id that was pressed, as `what(id)` stamped with the
        time; buttons only drawn (n_clicks 0), not pressed, send nothing. */
     function pressed(what) {

@@ -128,6 +128,21 @@ def test_group_comparison_uses_the_same_grid(sized, width, height):
                                            "card-compare-years"))
 
 
+# The chart's drawing (its SVG) fills its box to the pixel: plotly drew it at its size.
+DRAWN_AT_BOX = """gid => {
+    const gd = document.querySelector('#' + gid + ' .js-plotly-plot');
+    const svg = gd && gd.querySelector('.main-svg');
+    if (!svg) return false;
+    const b = gd.getBoundingClientRect(), d = svg.getBoundingClientRect();
+    return Math.abs(b.width - d.width) <= 1 && Math.abs(b.height - d.height) <= 1;
+}"""
+
+
+def box_height(page, gid: str) -> float:
+    return page.evaluate("g => document.querySelector('#' + g + ' .js-plotly-plot')"
+                         ".getBoundingClientRect().height", gid)
+
+
 def test_filter_panel_collapses_and_the_charts_widen(sized):
     page = sized(1440, 900)
     panel = page.locator("#filter-panel")
@@ -138,8 +153,34 @@ def test_filter_panel_collapses_and_the_charts_widen(sized):
     expect(page.locator("#filter-toggle")).to_have_text("Show filters")
     page.wait_for_function("w => document.querySelector('#card-district')"
                            ".getBoundingClientRect().width > w + 50", arg=before)
+    for gid in ("graph-district", "graph-map", "graph-target", "graph-timeline"):
+        page.wait_for_function(DRAWN_AT_BOX, arg=gid, timeout=SETTLE_MS)  # redrawn wider
     page.locator("#filter-toggle").click()
     expect(panel).to_be_visible()
+
+
+def test_a_chart_that_changes_height_is_drawn_at_its_new_size(sized):
+    """The target chart is tall (it scrolls in its card) for all of Pakistan and fills its
+    card for one district: after each change it is drawn at its box's size (the page skips
+    plotly's second, redundant draw only when the first already has that size)."""
+    page = sized(1440, 900)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
+    tall = box_height(page, "graph-target")
+    page.locator("#filter-district").click()
+    page.keyboard.type("Kech")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_url(lambda url: "district=Kech" in url, timeout=SETTLE_MS)
+    page.wait_for_function("h => document.querySelector('#graph-target .js-plotly-plot')"
+                           ".getBoundingClientRect().height < h - 50", arg=tall,
+                           timeout=SETTLE_MS)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
+    page.locator("#reset").click()
+    page.wait_for_url(lambda url: "district=" not in url, timeout=SETTLE_MS)
+    page.wait_for_function("h => Math.abs(document.querySelector('#graph-target "
+                           ".js-plotly-plot').getBoundingClientRect().height - h) <= 1",
+                           arg=tall, timeout=SETTLE_MS)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
 
 
 def test_coverage_details_behind_a_toggle(sized):
