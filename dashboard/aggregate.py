@@ -251,7 +251,9 @@ def _polygon_links(v: View, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, p
     unplaced = pd.DataFrame({"district": unplaced.index.astype(object),
                              "attacks": unplaced.to_numpy()})
     unplaced = unplaced.sort_values(["attacks", "district"], ascending=[False, True])
-    pairs = np.unique(link_rows[~off] * len(polys) + link_poly[~off])
+    pairs = link_rows[~off] * len(polys) + link_poly[~off]  # ascending rows (district_links)
+    if not (pairs[1:] > pairs[:-1]).all():  # a row's districts out of order, or two in one
+        pairs = np.unique(pairs)  # polygon: sorted, each once (a hash of a million is slow)
     return pairs // len(polys), pairs % len(polys), unplaced.reset_index(drop=True)
 
 

@@ -133,8 +133,10 @@ def subtitle(state: ViewState) -> str:
 def collections(v: View) -> str:
     """The collections of the incidents in view, by name ('none' for an empty view)."""
     def names():
-        column = v.ds.incidents["collection"].to_numpy(dtype=object)[v.mask()]
-        return ", ".join(sorted({str(c) for c in column})) or "none"
+        codes = v.ds.arrays["collection"][v.mask()]
+        categories = v.ds.incidents["collection"].cat.categories
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        return ", ".join(sorted(str(c) for c in categories[used])) or "none"
     return v.memo("collections", names)
 
 

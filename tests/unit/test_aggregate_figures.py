@@ -260,3 +260,21 @@ def test_without_the_font_file_the_browser_measures(ds, monkeypatch):
     finally:
         textwidth._font.cache_clear()
     assert layout.yaxis.automargin is True and layout.margin.l == 8
+
+
+def test_an_incident_in_two_districts_of_one_polygon_counts_once_there(tmp_path):
+    """Hub has no polygon of its own (it is counted in Lasbela's): an attack naming both
+    is one attack on the Lasbela polygon, not two."""
+    from bench.synthetic import synthetic_incidents
+    from dashboard.data.dataset import Dataset
+    from dashboard.data.loading import load_files
+    frame = synthetic_incidents(3, seed=3)
+    frame["province"] = "Balochistan"
+    frame["district"] = ["Quetta; Lasbela; Hub", "Hub", "Quetta"]
+    path = tmp_path / "hub.csv"
+    frame.to_csv(path, index=False)
+    result = load_files([path], progress=False)
+    assert result.rejected == 0
+    table, _, _ = aggregate.map_polygons(View(Dataset.from_result(result), ViewState()))
+    attacks = dict(zip(table["name"], table["attacks"]))
+    assert (attacks["Lasbela"], attacks["Quetta"]) == (2, 2)
