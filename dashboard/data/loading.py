@@ -29,10 +29,11 @@ from .schema import (CATEGORICAL, DataFileError, LoadResult, Problem, RawTable,
 from .validate import validate
 
 # Memory a load frees goes back to the system (`release_memory`): Arrow allocates through the
-# C library's malloc (its default here, mimalloc, kept about 80 MB more of a million-row load
-# resident, and loaded it slower), and glibc keeps at most two arenas (its default, eight per
-# core, left about 50 MB more scattered in the arenas of Arrow's reading threads). Measured in
-# bench/README.md. ARROW_DEFAULT_MEMORY_POOL and MALLOC_ARENA_MAX, when set, still choose.
+# C library's malloc (its default here, mimalloc, held about 15 MB more of a million-row load
+# once serving and 100 MB more at its peak), and glibc keeps at most two arenas (its default,
+# eight per core, left about 25 MB more scattered in the arenas of Arrow's reading threads).
+# Measured in bench/README.md. ARROW_DEFAULT_MEMORY_POOL and MALLOC_ARENA_MAX, when set,
+# still choose.
 _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
