@@ -2,6 +2,7 @@
 
     python bench/browser.py                          # shipped data, 200,000 and 1,000,000
     python bench/browser.py --sizes 0 20000 --clicks 10 --no-baseline
+    python bench/browser.py --sizes 0 --rounds 4   # ours and the baseline in turn, pooled
 
 For each data set (0 = the shipped incidents; N = N synthetic incidents, bench/synthetic.py)
 it starts the app (`python -m dashboard --data FILE`) and the baseline (bench/baseline_app.py:
@@ -171,11 +172,11 @@ def clicks(loaded: dict, app: App, n: int) -> dict:
         counts.append(count)
         sizes.append(kb)
         at = top_bar(page, gid) or at
-    return {"click_ms": statistics.median(times), "click_max": max(times),
-            "requests": statistics.median(counts), "click_kb": statistics.median(sizes)}
+    return {"click_times": times, "request_counts": counts, "click_sizes": sizes}
 
 
 def measure(browser, kind: str, data: Path | None, n: int) -> dict:
+    """One round: a new server, its cold first render, then n clicks (their raw figures)."""
     app = App(kind, data)
     try:
         loaded = first_render(browser, app)
@@ -185,6 +186,18 @@ def measure(browser, kind: str, data: Path | None, n: int) -> dict:
         return result
     finally:
         app.stop()
+
+
+def pooled(rounds: list[dict]) -> dict:
+    """The rounds of one app: medians of the first renders and starts, and of every click of
+    every round together."""
+    times = [t for r in rounds for t in r["click_times"]]
+    return {"first_ms": statistics.median(r["first_ms"] for r in rounds),
+            "js_mb": statistics.median(r["js_mb"] for r in rounds),
+            "ready_s": statistics.median(r["ready_s"] for r in rounds),
+            "click_ms": statistics.median(times), "click_max": max(times),
+            "requests": statistics.median(c for r in rounds for c in r["request_counts"]),
+            "click_kb": statistics.median(k for r in rounds for k in r["click_sizes"])}
 
 
 def load_average() -> str:
@@ -219,6 +232,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 200_000, 1_000_000])
     parser.add_argument("--clicks", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds per data set, ours and the baseline in turn (which goes "
+                             "first alternates), each a new server and a cold first render")
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -231,14 +247,19 @@ def main() -> None:
             if size:
                 data = Path(tmp) / f"synthetic_{size}.parquet"
                 synthetic_incidents(size).to_parquet(data)
-            ours = measure(browser, "app", data, args.clicks)
-            base = None if args.no_baseline else measure(browser, "baseline", data,
-                                                         args.clicks)
+            runs = {"app": [], "baseline": []}
+            for r in range(args.rounds):
+                kinds = ["app"] if args.no_baseline else ["app", "baseline"]
+                for kind in kinds if r % 2 == 0 else kinds[::-1]:
+                    runs[kind].append(measure(browser, kind, data, args.clicks))
+            ours = pooled(runs["app"])
+            base = pooled(runs["baseline"]) if runs["baseline"] else None
             lines += report(size, ours, base, load_average())
             print("\n".join(lines[-8:]), flush=True)
         browser.close()
-    print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; medians of one run, "
-          f"{args.clicks} clicks each; 'ours x' = baseline / ours (above 1: ours faster)")
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; medians of one run: "
+          f"{args.rounds} round(s) of {args.clicks} clicks each, pooled; first render and "
+          "start: median of the rounds; 'ours x' = baseline / ours (above 1: ours faster)")
     print("\n".join(lines))
 
 
