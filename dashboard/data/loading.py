@@ -34,7 +34,8 @@ from .validate import validate
 # eight per core, left about 25 MB more scattered in the arenas of Arrow's reading threads).
 # Measured in bench/README.md. ARROW_DEFAULT_MEMORY_POOL and MALLOC_ARENA_MAX, when set,
 # still choose.
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
+_LIBC_NAME = ctypes.util.find_library("c")
+_LIBC = ctypes.CDLL(_LIBC_NAME) if _LIBC_NAME else None  # None: no C library found (Windows)
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
     pa.set_memory_pool(pa.system_memory_pool())
