@@ -31,6 +31,7 @@ CATEGORICAL = ("province", "district", "group", "attribution", "target_type", "a
 TEXT = ("incident_id", "location", "claimant_reported", "target_detail", "notes",
         "source_urls", "source_text")
 UNIQUE_TEXT = ("incident_id", "source_urls")  # one value per incident: always plain text
+TEXT_SAMPLE = 10_000  # cells of a plain text column looked at before counting it all
 MAX_COUNT = 100_000  # killed or injured in one incident; above this a value is a typo
 URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 
@@ -137,10 +138,15 @@ def _category(values: pd.Series) -> pd.Series:
 def _text(values: pd.Series) -> pd.Series:
     """An optional text column: a categorical when its values repeat (at most half as many
     distinct values as rows: a blank column, a place or note shared by many rows), which
-    holds each text once; else the 'string' dtype. Either reads the same text."""
+    holds each text once; else the 'string' dtype. Either reads the same text. Plain text
+    whose first TEXT_SAMPLE cells are mostly distinct stays text without counting the rest
+    (a million distinct notes take a second to count)."""
     if values.hasnans:
         return values.astype("string")
     if not isinstance(values.dtype, pd.CategoricalDtype):
+        head = values.iloc[:TEXT_SAMPLE]
+        if 2 * head.nunique() > len(head):
+            return _string(values)
         values = values.astype("category")
     if 2 * len(values.cat.categories) > len(values):
         return _string(values)

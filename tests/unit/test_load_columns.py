@@ -229,3 +229,16 @@ def test_parquet_index_and_categorical_columns_read_as_before(tmp_path):
     b, problems_b = _relative(load_files([indexed], progress=False), 1)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert problems_a == problems_b and "key" not in b.columns
+
+
+def test_long_plain_text_is_held_once_only_when_it_repeats():
+    """A long text column read as plain text (a CSV's): one note for every row becomes a
+    categorical; notes that differ from the start stay text, uncounted; both read the same."""
+    from dashboard.data.schema import TEXT_SAMPLE, _text
+    n = TEXT_SAMPLE + 500
+    same = pd.Series(["Figures from the first report."] * n, dtype=object)
+    distinct = pd.Series([f"Report {i}" for i in range(n)], dtype=object)
+    assert isinstance(_text(same).dtype, pd.CategoricalDtype)
+    assert str(_text(distinct).dtype) == "string"
+    assert _text(same).astype(str).tolist() == same.tolist()
+    assert _text(distinct).astype(str).tolist() == distinct.tolist()
