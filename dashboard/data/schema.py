@@ -142,7 +142,7 @@ def _text(values: pd.Series) -> pd.Series:
     whose first TEXT_SAMPLE cells are mostly distinct stays text without counting the rest
     (a million distinct notes take a second to count)."""
     if values.hasnans:
-        return values.astype("string")
+        return _string(values)
     if not isinstance(values.dtype, pd.CategoricalDtype):
         head = values.iloc[:TEXT_SAMPLE]
         if 2 * head.nunique() > len(head):
