@@ -19,9 +19,10 @@ from .data.dataset import Dataset
 from .data.events import load_events_reported
 from .data.loading import load_files, release_memory
 from .layout import build_layout
-from .paths import ASSETS
+from .paths import ASSETS, BASEMAP
 from .settings import Settings
 
+BASEMAP_ASSET = BASEMAP.relative_to(ASSETS).as_posix() + "/"  # under the assets URL
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 log = logging.getLogger("dashboard")
 
@@ -130,7 +131,7 @@ def preload_links(app: Dash) -> str:
     map first draws (plotly fetches them then; the preloaded answers are reused)."""
     return "".join(f'<link rel="preload" href="{app.get_asset_url(name)}" as="fetch" '
                    'crossorigin="anonymous">'
-                   for name in ("topojson/asia_50m.json", geo.GEOJSON_ASSET))
+                   for name in (BASEMAP_ASSET + "asia_50m.json", geo.GEOJSON_ASSET))
 
 
 def create_app(settings: Settings | None = None, dataset: Dataset | None = None) -> Dash:
@@ -165,6 +166,6 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.aggregate_cache = cache.make(server, settings.redis_url, version,
                                      settings.cache_seconds)
     app.index_string = app.index_string.replace("{%css%}", preload_links(app) + "{%css%}")
-    app.layout = build_layout(ds, app.get_asset_url("topojson/"))
+    app.layout = build_layout(ds, app.get_asset_url(BASEMAP_ASSET))
     callbacks.register(app, ds, app.jobs, app.aggregate_cache)
     return app

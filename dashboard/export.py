@@ -26,7 +26,7 @@ from .aggregate import View
 from .charts import for_export
 from .data.schema import COLUMNS
 from .filters import ViewState
-from .paths import TOPOJSON
+from .paths import BASEMAP
 from .reference import split_list
 
 # Charts are laid out at 1280x720 and rendered at scale 1.5: 1920x1080 pixels with type large
@@ -66,7 +66,7 @@ def start_renderer() -> None:
     with _renderer_lock:
         if _renderer_pid == os.getpid():
             return
-        pio.defaults.topojson = TOPOJSON.as_uri() + "/"
+        pio.defaults.topojson = BASEMAP.as_uri() + "/"
         try:
             import kaleido
             kaleido.start_sync_server(mathjax=False, silence_warnings=True)

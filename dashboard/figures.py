@@ -540,7 +540,9 @@ def _map_layer(frame: str, provinces: list[str], labels) -> list[dict]:
 
 
 def _geo_layout() -> dict:
-    return dict(scope="asia", resolution=50, projection=dict(type="mercator"),
+    """Zooming out stops before the edge of the outlines' window (geo.min_zoom)."""
+    return dict(scope="asia", resolution=50,
+                projection=dict(type="mercator", minscale=round(geo.min_zoom(), 3)),
                 fitbounds="locations", showcountries=True, countrycolor="#999999",
                 showcoastlines=True, coastlinecolor="#999999", showland=True,
                 landcolor="#F4F4F4", showocean=True, oceancolor="#E8F1F8", showlakes=False,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections import Counter
 from functools import lru_cache
 
 import pandas as pd
 
-from .paths import DISTRICT_POLYGONS, GEO_DIR
+from .paths import BASEMAP, DISTRICT_POLYGONS, GEO_DIR
 
 GEOJSON_FILE = DISTRICT_POLYGONS
 GEOJSON_ASSET = "geo/districts.geojson"  # under the app's assets URL
@@ -25,6 +26,44 @@ ATTRIBUTION = ("Administrative boundaries: OCHA COD-AB Pakistan, WFP layer of 20
                "(data.humdata.org/dataset/cod-ab-pak), CC BY-IGO; simplified.<br>"
                "The boundaries and names shown and the designations used do not imply<br>"
                "official endorsement or acceptance by the United Nations.")
+
+
+@lru_cache(maxsize=1)
+def basemap_window() -> tuple[float, float, float, float]:
+    """(west, south, east, north): the window the maps' outlines are cut to
+    (scripts/regional_basemap.py); a map shows no more than this."""
+    with open(BASEMAP / "asia_50m.json", encoding="utf-8") as f:
+        west, south, east, north = json.load(f)["bbox"]
+    return west, south, east, north
+
+
+# plotly.js's "asia" scope (src/plots/geo/constants.js): the extent a geo map's scale 1 fits
+# in its frame; `projection.minscale` counts from there.
+ASIA_SCOPE = (22.0, 160.0, -15.0, 55.0)  # west, east, south, north
+FRAME_ASPECTS = (1.0, 2.0)  # width / height of the map frames the window is sized for
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+@lru_cache(maxsize=1)
+def min_zoom() -> float:
+    """The least `projection.minscale` at which a Mercator map of the asia scope, zoomed
+    out as far as it goes, still shows nothing beyond the basemap's window, for every frame
+    between FRAME_ASPECTS (the maps' outlines end at the window's edge)."""
+    west, south, east, north = basemap_window()
+    span = (math.radians(east - west), _mercator_y(north) - _mercator_y(south))
+    a_west, a_east, a_south, a_north = ASIA_SCOPE
+    scope = (math.radians(a_east - a_west), _mercator_y(a_north) - _mercator_y(a_south))
+    low, high = FRAME_ASPECTS
+    worst = 0.0
+    for step in range(101):
+        aspect = low + (high - low) * step / 100  # frame width for a height of 1
+        fitted = min(aspect / scope[0], 1 / scope[1])  # the scope's scale 1
+        inside = max(aspect / span[0], 1 / span[1])  # least scale showing only the window
+        worst = max(worst, inside / fitted)
+    return worst
 
 
 @lru_cache(maxsize=1)

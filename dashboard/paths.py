@@ -8,6 +8,8 @@ DATA_DIR = ROOT / "data"
 MAPPINGS_DIR = DATA_DIR / "mappings"
 DEFAULT_DATA = (DATA_DIR / "incidents.csv",)
 ASSETS = ROOT / "assets"
-TOPOJSON = ASSETS / "topojson"
+TOPOJSON = ASSETS / "topojson"  # plotly.js's outlines of Asia, as it ships them
+# the maps' outlines: those cut to the window around Pakistan (scripts/regional_basemap.py)
+BASEMAP = TOPOJSON / "pakistan"
 GEO_DIR = ASSETS / "geo"  # district polygons (served to the browser) and their gazetteer match
 DISTRICT_POLYGONS = GEO_DIR / "districts.geojson"

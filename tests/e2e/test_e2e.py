@@ -166,7 +166,7 @@ def test_all_four_charts_draw(page):
     assert geo.locator("path.choroplethlocation").count() > 0
     outline = geo.locator("g.layer.countries path").first  # drawn from the topojson file
     expect(outline).to_have_attribute("d", re.compile(".{100}"))
-    assert page.base + "/assets/topojson/asia_50m.json" in page.requests
+    assert page.base + "/assets/topojson/pakistan/asia_50m.json" in page.requests
     expect(page.locator("#coverage")).to_contain_text("131 incidents")
 
 

@@ -7,11 +7,14 @@ assets/geo/, with a plain ray-casting test, not from app code.
 """
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from PIL import Image, ImageChops
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,6 +244,69 @@ def test_click_inside_quetta_filters_to_quetta(sized):
     page.mouse.move(at["x"] + 1, at["y"])
     page.mouse.click(at["x"], at["y"])  # a second click clears the filter
     expect(page.locator("#kpi-attacks")).to_have_text("131", timeout=SETTLE_MS)
+
+
+PLOTLY_OUTLINES = ROOT / "assets" / "topojson" / "asia_50m.json"
+CUT_OUTLINES = ROOT / "assets" / "topojson" / "pakistan" / "asia_50m.json"
+
+
+def settled_map(page) -> None:
+    expect(page.locator("#graph-map g.layer.countries path")).to_have_attribute(
+        "d", re.compile(".{100}"), timeout=SETTLE_MS)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-map", timeout=SETTLE_MS)
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_cut_outlines_draw_the_map_as_plotlys_whole_file_does(sized):
+    """The maps' outlines are plotly's Asia file cut to a window around Pakistan
+    (scripts/regional_basemap.py): the map on screen is the same, pixel for pixel, as with
+    the whole file served in their place."""
+    shots = []
+    for whole in (False, True):
+        page = sized(1440, 900, "/?province=Balochistan,Khyber%20Pakhtunkhwa")
+        if whole:
+            page.context.route("**/topojson/pakistan/asia_50m.json", lambda route: route.fulfill(
+                path=PLOTLY_OUTLINES, content_type="application/json"))
+            page.reload()
+        settled_map(page)
+        shots.append(Image.open(io.BytesIO(page.locator("#graph-map .main-svg").first
+                                           .screenshot(animations="disabled"))).convert("RGB"))
+    assert shots[0].size == shots[1].size
+    assert ImageChops.difference(*shots).getbbox() is None  # no pixel differs
+
+
+WINDOW_CORNERS = """() => {
+    const geo = document.querySelector('#graph-map .js-plotly-plot')._fullLayout.geo._subplot;
+    const [x0, y0] = [geo.xaxis._offset, geo.yaxis._offset];
+    const [x1, y1] = [x0 + geo.xaxis._length, y0 + geo.yaxis._length];
+    return {scale: geo.projection.scale(),
+            corners: [[x0, y0], [x1, y0], [x0, y1], [x1, y1]].map(p => geo.projection.invert(p))};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (800, 1000)])
+def test_zoomed_out_as_far_as_it_goes_the_map_shows_only_its_outlines_window(sized, width,
+                                                                             height):
+    page = sized(width, height)
+    settled_map(page)
+    west, south, east, north = json.loads(CUT_OUTLINES.read_text())["bbox"]
+    start = page.evaluate(WINDOW_CORNERS)
+    lons, lats = zip(*start["corners"])  # the fitted view holds all of Pakistan
+    assert min(lons) < 60.9 and max(lons) > 74.1 and min(lats) < 23.7 and max(lats) > 36.9
+    page.locator("#graph-map").scroll_into_view_if_needed()
+    frame = page.locator("#graph-map .geo .bg rect").first.bounding_box()
+    page.mouse.move(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    scales = []
+    for _ in range(3):
+        for _ in range(8):
+            page.mouse.wheel(0, 400)
+            page.wait_for_timeout(40)
+        page.wait_for_timeout(300)
+        scales.append(page.evaluate(WINDOW_CORNERS)["scale"])
+    assert scales[0] < start["scale"] / 2  # it zoomed out
+    assert scales[1] == scales[2]  # and stopped
+    for lon, lat in page.evaluate(WINDOW_CORNERS)["corners"]:
+        assert west <= lon <= east and south <= lat <= north, (lon, lat)
 
 
 def test_camera_and_svg_keep_the_briefing_frame(sized, tmp_path):
