@@ -88,6 +88,33 @@
         return Object.assign(what(id), {at: Date.now()});
     }
 
+    /* The table's Sources cell: the row's URLs as numbered links named by their host
+       ("1. dawn.com"), opening in a new tab; a row without URLs shows the sources it cites,
+       as text. Elements made here, so nothing in a cell is parsed as markup. */
+    window.dashAgGridComponentFunctions = Object.assign(
+        {}, window.dashAgGridComponentFunctions, {
+            SourceLinks: function (props) {
+                const React = window.React;
+                const urls = Array.isArray(props.value) ? props.value : [];
+                if (!urls.length) {
+                    return (props.data && props.data.source_text) || "";
+                }
+                const parts = [];
+                urls.forEach(function (url, i) {
+                    if (!/^https?:\/\//i.test(url)) {
+                        return;  /* checked at load; never a link otherwise */
+                    }
+                    if (parts.length) {
+                        parts.push(" ");
+                    }
+                    parts.push(React.createElement("a", {
+                        key: i, href: url, target: "_blank", rel: "noopener noreferrer",
+                    }, (i + 1) + ". " + (url.split("/")[2] || url)));
+                });
+                return React.createElement(React.Fragment, null, parts);
+            },
+        });
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         pmd: {
             /* The SVG button under a chart: the same briefing figure as the PNG, as SVG. */

@@ -1,8 +1,6 @@
 """Page layout: components with their stable ids (ids.py), the charts from the registry."""
 from __future__ import annotations
 
-import re
-
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -11,7 +9,6 @@ from . import ids
 from .charts import TAB_LABELS, on_tab
 from .filters import (COMMON_RULE_KILLED, FLAG_MIN, FLAG_MIN_RANGE, FLAG_PCT, FLAG_PCT_RANGE,
                       PRECISE_WORDS, TABS, ViewState)
-from .reference import split_list
 
 UNKNOWN_IF_NULL = "params.value == null ? 'unknown' : params.value"
 
@@ -117,7 +114,12 @@ def grid() -> dag.AgGrid:
          "filter": "agNumberColumnFilter", "type": "numericColumn",
          "headerTooltip": "Best-supported figure; in brackets the range the sources give",
          "valueFormatter": {"function": with_range("injured")}},
-        {"field": "sources", "headerName": "Sources", "cellRenderer": "markdown",
+        # the row's source URLs as numbered links ("1. dawn.com"), or the cited sources as
+        # text where it has none: drawn by assets/dashboard.js (no markdown to parse)
+        {"field": "sources", "headerName": "Sources", "cellRenderer": "SourceLinks",
+         "cellDataType": False,  # a list: no type to infer
+         "filterValueGetter": {"function": "(params.data.sources || []).join(' ') || "
+                                           "params.data.source_text || ''"},
          "minWidth": 220, "flex": 1, "sortable": False},
         {"field": "incident_id", "headerName": "Id", "width": 170},
     ]
@@ -348,21 +350,3 @@ def build_layout(ds, topojson_url: str) -> html.Div:
             dbc.ModalBody(id=ids.MODAL_BODY),
         ], id=ids.MODAL, is_open=False, size="lg", scrollable=True),
     ])
-
-
-def source_cell_markdown(urls: str, text: str) -> str:
-    """The table's sources cell: links to the URLs, else the cited sources as plain text."""
-    if split_list(urls):
-        return source_links_markdown(urls)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text or "")
-
-
-def source_links_markdown(cell: str) -> str:
-    """Numbered markdown links for the table; URLs were checked to be http(s) at load."""
-    links = []
-    for i, url in enumerate(split_list(cell), 1):
-        safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-        host = safe.split("/")[2] if safe.count("/") >= 2 else safe
-        host = host.replace("[", "").replace("]", "").replace("*", "").replace("_", "\\_")
-        links.append(f"[{i}. {host}]({safe})")
-    return " ".join(links)

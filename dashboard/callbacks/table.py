@@ -9,17 +9,19 @@ from dash import Output
 
 from .. import aggregate, ids
 from ..data.schema import BOUNDS
-from ..layout import GRID_LIMIT, source_cell_markdown
+from ..layout import GRID_LIMIT
+from ..reference import split_list
 
 TEXT = ("district", "group", "attribution", "target_type", "attack_type")
 
 
 def grid_rows(rows) -> list[dict]:
-    """Incident rows as the grid's records (an unknown count left out, sources as links,
-    the sources' range of a count as '70-94' where it differs, else left out)."""
+    """Incident rows as the grid's records (an unknown count left out, the source URLs as a
+    list, or where a row has none the sources it cites as text, the sources' range of a
+    count as '70-94' where it differs, else left out)."""
     dates = rows["date"].dt.strftime("%Y-%m-%d").tolist()
-    sources = [source_cell_markdown(u, t) for u, t in
-               zip(rows["source_urls"], rows["source_text"].fillna(""))]
+    urls = [split_list(u) for u in rows["source_urls"]]
+    cited = rows["source_text"].fillna("").astype(str).tolist()
     texts = {k: rows[k].astype(str).tolist() for k in TEXT}
     counts = {k: rows[k].astype("Int64").tolist() for k in ("killed", "injured")}
     spans = {f"{k}_range": _spans(rows, k) for k in counts}
@@ -32,7 +34,10 @@ def grid_rows(rows) -> list[dict]:
         for k, values in spans.items():
             if values[i] is not None:
                 r[k] = values[i]
-        r["sources"] = sources[i]
+        if urls[i]:
+            r["sources"] = urls[i]
+        else:
+            r["source_text"] = cited[i]
         records.append(r)
     return records
 

@@ -288,6 +288,11 @@ def test_grid_row_opens_modal_with_all_sources(page, incidents):
     shown = [r.get_attribute("row-id") for r in rows.all()]
     incident = max(shown, key=lambda i: len(sources[i]))  # the most-sourced visible row
     assert len(sources[incident]) >= 2
+    cell = page.locator(f'#grid-incidents .ag-row[row-id="{incident}"] [col-id="sources"] a')
+    assert [a.get_attribute("href") for a in cell.all()] == sources[incident]
+    assert cell.all_text_contents() == [f"{i}. {u.split('/')[2]}"
+                                        for i, u in enumerate(sources[incident], 1)]
+    assert {a.get_attribute("target") for a in cell.all()} == {"_blank"}
 
     page.locator(f'#grid-incidents .ag-row[row-id="{incident}"] [col-id="date"]').click()
     expect(page.locator("#incident-modal")).to_be_visible()
@@ -297,6 +302,28 @@ def test_grid_row_opens_modal_with_all_sources(page, incidents):
     hrefs = [a.get_attribute("href") for a in links.all()]
     assert hrefs == sources[incident]
     assert all(h.startswith(("http://", "https://")) for h in hrefs)
+
+
+def test_sources_column_filters_by_a_host(page, incidents):
+    """The Sources cell holds the row's URLs (drawn as links): the column's text filter
+    matches them, and the grid has nothing to warn about."""
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if "AG Grid" in m.text else None)
+    open_app(page, attacks="131")
+    page.locator("#grid-incidents").scroll_into_view_if_needed()
+    expect(page.locator("#grid-incidents .ag-row").first).to_be_visible(timeout=SETTLE_MS)
+    page.evaluate("""() => {
+        const api = dash_ag_grid.getApi('grid-incidents');
+        return api.setColumnFilterModel('sources', {filterType: 'text', type: 'contains',
+                                                    filter: 'dawn.com'})
+            .then(() => api.onFilterChanged()); }""")
+    expected = int(incidents["source_urls"].str.contains("dawn.com", regex=False).sum())
+    assert 0 < expected < 131
+    page.wait_for_function(f"dash_ag_grid.getApi('grid-incidents').getDisplayedRowCount()"
+                           f" === {expected}", timeout=SETTLE_MS)
+    cells = page.locator('#grid-incidents .ag-center-cols-container [col-id="sources"]')
+    assert all("dawn.com" in c for c in cells.all_text_contents())
+    assert warnings == []
 
 
 def test_province_lists_all_its_districts(page, incidents):
