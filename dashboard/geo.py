@@ -57,13 +57,15 @@ def min_zoom() -> float:
     a_west, a_east, a_south, a_north = ASIA_SCOPE
     scope = (math.radians(a_east - a_west), _mercator_y(a_north) - _mercator_y(a_south))
     low, high = FRAME_ASPECTS
-    worst = 0.0
-    for step in range(101):
-        aspect = low + (high - low) * step / 100  # frame width for a height of 1
+
+    def ratio(aspect: float) -> float:  # aspect: the frame's width for a height of 1
         fitted = min(aspect / scope[0], 1 / scope[1])  # the scope's scale 1
         inside = max(aspect / span[0], 1 / span[1])  # least scale showing only the window
-        worst = max(worst, inside / fitted)
-    return worst
+        return inside / fitted
+    # monotonic between the aspects where either min or max changes side: the worst frame
+    # is one of those or an end of the range
+    kinks = [a for a in (scope[0] / scope[1], span[0] / span[1]) if low < a < high]
+    return max(ratio(a) for a in (low, high, *kinks))
 
 
 @lru_cache(maxsize=1)
