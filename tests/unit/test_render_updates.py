@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Patch, no_update
 
-from dashboard.callbacks.patches import figure_update
+from dashboard.callbacks.patches import figure_update, plain_json
 from dashboard.callbacks.table import grid_rows
 from tests import oracle
 
@@ -78,6 +78,36 @@ def test_a_change_sends_only_the_changed_parts():
     assert sorted(operations(sent)) == [("Assign", ("data", 0)),
                                         ("Assign", ("layout", "annotations", 7))]
     assert applied(applied(page, figure_update(after, digests)[0]), sent) == plain(one_label)
+
+
+def test_a_figure_as_plain_json_is_what_plotly_itself_writes():
+    """The figure's JSON read from its own dicts (``plain_json``) against plotly's
+    ``to_json`` (the oracle): numpy arrays of each kind, where plotly leaves them as lists
+    (under 'range', in a list), dates, missing values, trace uids, frames; the figure is
+    left as it was."""
+    import datetime
+
+    import numpy as np
+    days = np.array(["2024-01-01", "2024-02-01"], dtype="datetime64[ns]")
+    figure = go.Figure(
+        data=[go.Bar(x=np.array([1, 2, 3], dtype="int8"), y=np.array([0.5, np.nan, 2.25]),
+                     customdata=np.arange(6, dtype="uint16").reshape(3, 2), uid="kept-out",
+                     text=("a", "b", "c")),
+              go.Scatter(x=days, y=[1, None], marker={"color": np.array([3.0, 4.0])}),
+              go.Scatter(x=np.array(["x", "y"], dtype=object), y=np.array([], dtype=float))],
+        layout={"xaxis": {"range": np.array([0.0, 9.5])}, "title": {"text": "<b>x</b> & y"},
+                "shapes": [{"type": "line", "x0": datetime.date(2024, 1, 1), "x1": 2}],
+                "meta": {"briefing": {"annotations": [{"text": "é – ü"}]}}},
+        frames=[go.Frame(data=[go.Bar(y=np.array([7, 8], dtype="int64"))], name="f")],
+    )
+    # unvalidated, as the app builds its figures: numpy kept where validation makes lists
+    raw = go.Figure(data=[{"type": "choropleth", "z": np.array([1.5, 2.5]),
+                           "geojson": {"type": "Feature", "bbox": np.array([60.0, 24.0])}}],
+                    layout={"xaxis": {"range": np.array([0.0, 9.5])}}, _validate=False)
+    for f in (figure, raw):
+        before = f.to_json()
+        assert plain_json(f) == plain(f)
+        assert f.to_json() == before
 
 
 def test_lists_that_grow_or_shrink_and_keys_that_come_and_go():
