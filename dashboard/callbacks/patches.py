@@ -25,9 +25,8 @@ def _text(value) -> bytes:
     return orjson.dumps(value)
 
 
-def _hash(text: str | bytes) -> str:
-    return hashlib.blake2b(text.encode() if isinstance(text, str) else text,
-                           digest_size=8).hexdigest()
+def _hash(text: bytes) -> str:
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 def digest(value) -> str:
