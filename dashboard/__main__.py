@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 
 from .data.dataset import Dataset
 from .data.duplicates import DUPLICATES
@@ -191,15 +192,17 @@ def _users(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    from .app import create_app, load_dataset
+    from .app import create_app, load_dataset, warm_up
 
     settings = _settings(args, args.data)
     ds = load_dataset(settings)  # logs every problem and the summary
     if not len(ds.incidents):
         print("error: no incident could be loaded; nothing to serve", file=sys.stderr)
         return 2
-    create_app(settings, ds).run(host=settings.host, port=settings.port,
-                                 debug=settings.debug)
+    app = create_app(settings, ds)
+    # the default view rendered once beside the server, which answers meanwhile
+    threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
     return 0
 
 

@@ -169,3 +169,20 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.layout = build_layout(ds, app.get_asset_url(BASEMAP_ASSET))
     callbacks.register(app, ds, app.jobs, app.aggregate_cache)
     return app
+
+
+def warm_up(app: Dash) -> None:
+    """Render the default view once and throw it away, so that a new process's first visitor
+    does not pay for plotly's first use of each trace type, the map's outlines read and the
+    default view's aggregations (kept in the shared cache): about 120 ms of the first answer
+    on the shipped data here. A failure is logged, never raised: the server serves anyway."""
+    from . import aggregate
+    from .callbacks import render, table
+    from .filters import ViewState
+    try:
+        view = aggregate.View(app.dataset, ViewState(), app.aggregate_cache)
+        with app.server.test_request_context("/"):
+            render.rendered(view)
+            table.table(view)
+    except Exception:  # noqa: BLE001 - the first visitor's answer reports it, if it recurs
+        log.exception("warming up the default view failed; the first visitor waits longer")

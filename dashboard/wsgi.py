@@ -1,6 +1,7 @@
 """gunicorn's entry: ``gunicorn dashboard.wsgi:server`` serves the data DASHBOARD_* names."""
-from .app import create_app
+from .app import create_app, warm_up
 from .settings import Settings
 
 app = create_app(Settings.from_env())
+warm_up(app)  # before the worker takes a request (and once for all with --preload)
 server = app.server

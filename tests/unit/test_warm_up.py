@@ -1,0 +1,73 @@
+"""The default view rendered once at start (``app.warm_up``): the first visitor's answer is
+then served from the aggregations it left in the cache, and is the answer a cold app gives;
+a failure while warming is logged and the server serves anyway; both ways of serving warm."""
+import importlib
+import json
+import logging
+import sys
+import threading
+
+import pytest
+
+from dashboard import __main__ as cli
+from dashboard import app as app_module
+from dashboard import ids
+from dashboard.app import create_app, warm_up
+from dashboard.filters import ViewState
+from harness.dash_http import flask_callbacks
+
+STORE = f"{ids.STATE}.data"
+
+
+def first_answer(app) -> dict:
+    out, _ = flask_callbacks(app).call(STORE, {STORE: ViewState().as_dict()}, [STORE])
+    return out
+
+
+def test_the_first_answer_after_warming_comes_from_the_cache_and_is_the_cold_one(ds):
+    warmed = create_app(dataset=ds)
+    warm_up(warmed)
+    assert warmed.aggregate_cache.misses > 0  # it computed the default view's aggregations
+    misses = warmed.aggregate_cache.misses
+    answer = first_answer(warmed)
+    assert warmed.aggregate_cache.misses == misses  # the visitor computed none of them
+    assert json.dumps(answer, sort_keys=True) == json.dumps(
+        first_answer(create_app(dataset=ds)), sort_keys=True)
+
+
+def test_a_failure_while_warming_is_logged_not_raised(ds, monkeypatch, caplog):
+    app = create_app(dataset=ds)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no figure today")
+    monkeypatch.setattr("dashboard.callbacks.render.rendered", broken)
+    with caplog.at_level(logging.ERROR, logger="dashboard"):
+        warm_up(app)
+    assert "warming up the default view failed" in caplog.text
+    assert "no figure today" in caplog.text
+
+
+def test_the_command_line_warms_beside_the_server(monkeypatch):
+    warmed, ran = [], []
+    monkeypatch.setattr(app_module, "warm_up", lambda app: warmed.append(app))
+    monkeypatch.setattr(app_module.Dash, "run", lambda self, **kw: ran.append(self))
+    assert cli.main(["--port", "8123"]) == 0
+    for thread in threading.enumerate():
+        if thread.name == "warm-up":
+            thread.join(timeout=30)
+    assert ran and warmed == ran
+
+
+def test_gunicorns_entry_warms_before_it_serves(monkeypatch):
+    warmed = []
+    monkeypatch.setattr(app_module, "warm_up", lambda app: warmed.append(app))
+    monkeypatch.delitem(sys.modules, "dashboard.wsgi", raising=False)
+    wsgi = importlib.import_module("dashboard.wsgi")
+    assert warmed == [wsgi.app]
+    assert wsgi.server is wsgi.app.server
+
+
+@pytest.fixture(autouse=True)
+def _no_wsgi_left_behind():
+    yield
+    sys.modules.pop("dashboard.wsgi", None)
