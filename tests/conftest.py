@@ -73,15 +73,30 @@ def server():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _playwright():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: run the README's test command, which "
                     "installs it")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    b = _playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def browser_with_scrollbars(_playwright):
+    """Chromium whose scrollbars take room, as on Windows and most Linux desktops
+    (Playwright hides them unless told not to)."""
+    b = _playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS,
+                                    ignore_default_args=["--hide-scrollbars"])
+    yield b
+    b.close()
 
 
 @pytest.fixture

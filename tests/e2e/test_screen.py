@@ -190,6 +190,36 @@ def test_a_chart_that_changes_height_is_drawn_at_its_new_size(sized):
     page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
 
 
+CHART_WIDTH = """gid => {
+    const box = document.querySelector('#' + gid).parentElement;  // the card's scroll box
+    const svg = document.querySelector('#' + gid + ' .main-svg');
+    return {svg: svg.getBoundingClientRect().width, scrolls: box.scrollHeight > box.clientHeight,
+            bar: box.offsetWidth - box.clientWidth};
+}"""
+
+
+def test_a_chart_keeps_its_width_whether_it_scrolls_in_its_card_or_not(
+        browser_with_scrollbars, server):
+    """Where scrollbars take room, the target chart is as wide when it is tall and scrolls
+    in its card (all of Pakistan) as when it fits (one district): a scrollbar that came and
+    went would change its width, and plotly would draw it a second time after the click."""
+    context = browser_with_scrollbars.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        widths = []
+        for path in ("/", "/?district=Kech"):
+            page.goto(server + path)
+            expect(page.locator("#kpi-attacks")).not_to_have_text("–", timeout=2 * SETTLE_MS)
+            page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
+            widths.append(page.evaluate(CHART_WIDTH, "graph-target"))
+        tall, fitted = widths
+        assert tall["scrolls"] and not fitted["scrolls"], widths
+        assert tall["bar"] > 0, "the scrollbar takes no room: the test shows nothing"
+        assert abs(tall["svg"] - fitted["svg"]) <= 1, widths
+    finally:
+        context.close()
+
+
 def test_coverage_details_behind_a_toggle(sized):
     page = sized(1440, 900)
     details = page.locator("#coverage-details")
