@@ -15,7 +15,12 @@ ports, and in Debian's Chromium (Playwright, never `playwright install`):
   until every KPI, chart and the table have settled (the last DOM change, no request in
   flight); the clicks alternate between choosing the district and clearing it; every request
   a click makes to the app's callbacks (fetch) is counted, with its bytes (Chromium also
-  asks the favicon again when the URL changes; that is not counted).
+  asks the favicon again when the URL changes; that is not counted);
+- drawn, to the eye: the same, to the last DOM change outside AG Grid's live region for
+  screen readers (visually hidden; it tells the table's new pagination 200 ms after the
+  rows change, then clears and rewrites it 50 ms later). Both are measured: the first is
+  what the targets count.
+Chromium's scrollbars take room, as on Windows and most Linux desktops (SHOWN_SCROLLBARS).
 Figures are medians of one run. Traffic goes only to 127.0.0.1; every wait is bounded.
 """
 from __future__ import annotations
@@ -39,13 +44,28 @@ from harness.servers import free_port, start_process, stop_process  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Scrollbars shown, as on a Windows or Linux desktop: Playwright hides them by default, which
+# makes AG Grid take its scrollbars for overlay ones and, 400 ms after its first layout,
+# take a class off its hidden horizontal scrollbar: a DOM change that no one sees, and the
+# first render's last one.
+SHOWN_SCROLLBARS = {"ignore_default_args": ["--hide-scrollbars"]}
 QUIET_MS = 400  # no DOM change and no request for this long: the page has settled
 LIMIT_S = 60
 
 # Every DOM change stamps the time; navigation and clicks are timed against it.
 OBSERVE = """
 window.__lastChange = 0;
-new MutationObserver(() => { window.__lastChange = performance.now(); })
+window.__lastSeen = 0;
+// AG Grid's live region for screen readers, visually hidden: it announces the table's
+// pagination 200 ms after the rows change, clears it and writes it again 50 ms later.
+const announced = (node) => {
+    const el = node.nodeType === 1 ? node : node.parentElement;
+    return !!(el && el.closest('.ag-aria-description-container'));
+};
+new MutationObserver((records) => {
+    window.__lastChange = performance.now();
+    if (records.some(r => !announced(r.target))) window.__lastSeen = window.__lastChange;
+})
     .observe(document, {subtree: true, childList: true, attributes: true,
                         characterData: true});
 document.addEventListener('mousedown', () => { window.__clickAt = performance.now(); }, true);
@@ -108,6 +128,12 @@ class Traffic:
         return len(chosen), size / 1024
 
 
+def drawn(page, since: str) -> float:
+    """After `settle`: ms from `since` to the last DOM change outside the screen readers'
+    live region (what the eye sees settle)."""
+    return page.evaluate(f"window.__lastSeen - ({since})")
+
+
 def settle(page, traffic: Traffic, since: str) -> float:
     """Wait until the page is quiet; ms from `since` (a page time) to the last DOM change."""
     deadline = time.monotonic() + LIMIT_S
@@ -132,8 +158,9 @@ def first_render(browser, app: App) -> dict:
                            " && document.querySelector(table); }",
                            arg=[app.kpi, list(app.graphs), app.table], timeout=LIMIT_S * 1000)
     ms = settle(page, traffic, "0")
+    seen = drawn(page, "0")
     js = traffic.summary("script")
-    return {"page": page, "context": context, "traffic": traffic, "first_ms": ms,
+    return {"page": page, "context": context, "traffic": traffic, "first_ms": ms, "first_seen": seen,
             "js_mb": js[1] / 1024, "js_files": js[0]}
 
 
@@ -159,7 +186,7 @@ def clicks(loaded: dict, app: App, n: int) -> dict:
     page.locator(f"#{gid}").scroll_into_view_if_needed()
     settle(page, traffic, "0")
     at = top_bar(page, gid)
-    times, counts, sizes = [], [], []
+    times, seen, counts, sizes = [], [], [], []
     for _ in range(n):
         page.mouse.move(at["x"], at["y"])
         page.wait_for_selector(f"#{gid} .hoverlayer .hovertext", timeout=LIMIT_S * 1000)
@@ -168,11 +195,13 @@ def clicks(loaded: dict, app: App, n: int) -> dict:
         page.mouse.click(at["x"], at["y"])
         page.mouse.move(5, 5)
         times.append(settle(page, traffic, "window.__clickAt"))
+        seen.append(drawn(page, "window.__clickAt"))
         count, kb = traffic.summary("fetch")  # the app's callbacks (not the favicon)
         counts.append(count)
         sizes.append(kb)
         at = top_bar(page, gid) or at
-    return {"click_times": times, "request_counts": counts, "click_sizes": sizes}
+    return {"click_times": times, "click_seen": seen, "request_counts": counts,
+            "click_sizes": sizes}
 
 
 def measure(browser, kind: str, data: Path | None, n: int) -> dict:
@@ -180,7 +209,7 @@ def measure(browser, kind: str, data: Path | None, n: int) -> dict:
     app = App(kind, data)
     try:
         loaded = first_render(browser, app)
-        result = {"ready_s": app.ready_s, **{k: loaded[k] for k in ("first_ms", "js_mb")},
+        result = {"ready_s": app.ready_s, **{k: loaded[k] for k in ("first_ms", "first_seen", "js_mb")},
                   **clicks(loaded, app, n)}
         loaded["context"].close()
         return result
@@ -193,6 +222,8 @@ def pooled(rounds: list[dict]) -> dict:
     every round together."""
     times = [t for r in rounds for t in r["click_times"]]
     return {"first_ms": statistics.median(r["first_ms"] for r in rounds),
+            "first_seen": statistics.median(r["first_seen"] for r in rounds),
+            "click_seen": statistics.median(t for r in rounds for t in r["click_seen"]),
             "js_mb": statistics.median(r["js_mb"] for r in rounds),
             "ready_s": statistics.median(r["ready_s"] for r in rounds),
             "click_ms": statistics.median(times), "click_max": max(times),
@@ -219,8 +250,10 @@ def report(size: int, ours: dict, base: dict | None, load: str) -> list[str]:
         return (f"{name:<18} | {label:<24} | {value:>8} | "
                 f"{('<= ' + str(target)) if target else '':>9} | {other:>9} | {ratio:>7}")
     return [row("first render (ms)", "first_ms", first_t),
+            row("  drawn, to the eye (ms)", "first_seen", None),
             row("JavaScript fetched (MB)", "js_mb", None, "{:.2f}"),
             row("click settled, median ms", "click_ms", click_t),
+            row("  drawn, to the eye, median", "click_seen", None),
             row("click settled, max ms", "click_max", None),
             row("callback requests per click", "requests", None, "{:.0f}"),
             row("bytes per click (KB)", "click_kb", None, "{:.1f}"),
@@ -241,7 +274,8 @@ def main() -> None:
     lines = [f"{'data':<18} | {'measure':<24} | {'ours':>8} | {'target':>9} | "
              f"{'baseline':>9} | {'ours x':>7}", "-" * 90]
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS,
+                                         **SHOWN_SCROLLBARS)
         for size in args.sizes:
             data = None
             if size:
@@ -255,7 +289,7 @@ def main() -> None:
             ours = pooled(runs["app"])
             base = pooled(runs["baseline"]) if runs["baseline"] else None
             lines += report(size, ours, base, load_average())
-            print("\n".join(lines[-8:]), flush=True)
+            print("\n".join(lines[-10:]), flush=True)
         browser.close()
     print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; medians of one run: "
           f"{args.rounds} round(s) of {args.clicks} clicks each, pooled; first render and "
