@@ -66,15 +66,26 @@ class View:
         return self._memo[key]
 
 
-def shared(fn):
-    """An aggregation of a View, kept in the view's shared cache when it has one (keyed on
-    the data's version, the aggregation and the normalised view state)."""
-    @functools.wraps(fn)
-    def cached(v: View):
-        if v.cache is None:
-            return fn(v)
-        return v.cache.get_or_compute(fn.__name__, v.state, lambda: fn(v))
-    return cached
+def shared(*ignoring: str):
+    """An aggregation of a View, kept in the view's shared cache when it has one, keyed on
+    the data's version, the aggregation and the normalised view state without the filters
+    on the dimensions it leaves out (`ignoring`, as ``Filters.without`` names them): the
+    views a click on one of its own bars moves between share it. A view asking again gets
+    what it got the first time (computed, or read from the cache, once)."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def cached(v: View):
+            def compute():
+                if v.cache is None:
+                    return fn(v)
+                f = v.filters
+                for dim in ignoring:
+                    f = f.without(dim)
+                return v.cache.get_or_compute(fn.__name__, replace(v.state, filters=f),
+                                              lambda: fn(v))
+            return v.memo(("shared", fn.__name__), compute)
+        return cached
+    return wrap
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ class Totals:
     province_level: int = 0  # incidents placed at province level only
 
 
-@shared
+@shared()
 def totals(v: View) -> Totals:
     a, keep = v.ds.arrays, v.mask()
     unknown_k, unknown_i = a["killed_unknown"][keep], a["injured_unknown"][keep]
@@ -115,7 +126,7 @@ def range_words(t: Totals, count: str) -> str | None:
     return None if low == best == high else f"sources range {low:,} to {high:,}"
 
 
-@shared
+@shared("district")
 def by_district(v: View) -> pd.DataFrame:
     """Attacks per district (rows) and group (columns), ignoring the district filter itself.
 
@@ -123,8 +134,7 @@ def by_district(v: View) -> pd.DataFrame:
     district of those provinces is listed (zero included); otherwise only districts with at
     least one attack in the view.
     """
-    return v.memo("by_district",
-                  lambda: _by_district(v.ds, v.filters, v.mask(("district",))))
+    return _by_district(v.ds, v.filters, v.mask(("district",)))
 
 
 def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
@@ -141,7 +151,7 @@ def _by_district(ds, f: Filters, keep: np.ndarray) -> pd.DataFrame:
     return _most_first(table, keep_zero=bool(f.province))
 
 
-@shared
+@shared("target_type")
 def by_target(v: View) -> pd.DataFrame:
     """Attacks per target type (rows, most first) and group (columns), ignoring the target
     filter itself."""
@@ -169,7 +179,7 @@ def _most_first(table: pd.DataFrame, keep_zero: bool) -> pd.DataFrame:
     return table.iloc[order]
 
 
-@shared
+@shared("date")
 def over_time(v: View) -> pd.DataFrame:
     """Attacks, killed and injured per year or month, ignoring the date filter itself.
 
@@ -206,7 +216,7 @@ def over_time(v: View) -> pd.DataFrame:
     return out
 
 
-@shared
+@shared("district")
 def map_points(v: View) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One bubble per district at its headquarters, ignoring the district filter itself.
 
@@ -266,6 +276,7 @@ def _map_provinces(v: View, polys: pd.DataFrame, attacked: np.ndarray) -> list[s
     return [p for p in PROVINCES_ON_MAP if p in hit] or list(PROVINCES_ON_MAP)
 
 
+@shared("district")
 def map_polygons(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Attacks per district polygon, ignoring the district filter itself (as the district
     chart does). An incident counts once in each polygon it names a district of; districts
@@ -279,10 +290,6 @@ def map_polygons(v: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     label_lat), (districts counted in a parent polygon with attacks: district, polygon,
     attacks), (districts with attacks not on the map: district, attacks).
     """
-    return v.memo("map_polygons", lambda: _map_polygons(v))
-
-
-def _map_polygons(v: View):
     ds = v.ds
     a = ds.arrays
     keep = v.mask(("district",))
@@ -384,7 +391,7 @@ def _family_codes(ds) -> np.ndarray:
     return lut[ds.arrays["group"]]
 
 
-@shared
+@shared("district", "group")
 def compare_districts(v: View) -> pd.DataFrame:
     """Attacks per district (rows, most first) and family (columns), for the comparison view;
     a multi-district attack counts in each district. Column 'both': attacked by both sides."""
@@ -404,7 +411,7 @@ def compare_districts(v: View) -> pd.DataFrame:
     return table
 
 
-@shared
+@shared("date", "group")
 def compare_years(v: View) -> pd.DataFrame:
     """Attacks and known killed per year and family, for the comparison view (rows: years)."""
     cv = comparison_view(v)
@@ -453,7 +460,7 @@ def published_comparison(ds, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@shared
+@shared("target_type")
 def target_shares(v: View) -> pd.DataFrame:
     """Share of attacks by target type per year (rows: years, columns: target types, values
     0-1), ignoring the target filter itself; also returns the counts in attrs['counts']."""
@@ -472,7 +479,7 @@ def target_shares(v: View) -> pd.DataFrame:
     return shares
 
 
-@shared
+@shared("target_type")
 def human_targets(v: View) -> pd.DataFrame:
     """Attacks on people by target type (the analysis' ranking of human targets), most first,
     with known killed; ignoring the target filter itself."""
