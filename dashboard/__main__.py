@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 
 from .data.dataset import Dataset
 from .data.duplicates import DUPLICATES
@@ -200,8 +199,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("error: no incident could be loaded; nothing to serve", file=sys.stderr)
         return 2
     app = create_app(settings, ds)
-    # the default view rendered once beside the server, which answers meanwhile
-    threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
+    warm_up(app)  # before the first visitor, and with its memory given back
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
     return 0
 

@@ -1,11 +1,11 @@
 """The default view rendered once at start (``app.warm_up``): the first visitor's answer is
 then served from the aggregations it left in the cache, and is the answer a cold app gives;
-a failure while warming is logged and the server serves anyway; both ways of serving warm."""
+a failure while warming is logged and the server serves anyway; both ways of serving warm
+first."""
 import importlib
 import json
 import logging
 import sys
-import threading
 
 import pytest
 
@@ -47,15 +47,12 @@ def test_a_failure_while_warming_is_logged_not_raised(ds, monkeypatch, caplog):
     assert "no figure today" in caplog.text
 
 
-def test_the_command_line_warms_beside_the_server(monkeypatch):
-    warmed, ran = [], []
-    monkeypatch.setattr(app_module, "warm_up", lambda app: warmed.append(app))
-    monkeypatch.setattr(app_module.Dash, "run", lambda self, **kw: ran.append(self))
+def test_the_command_line_warms_before_it_serves(monkeypatch):
+    events = []
+    monkeypatch.setattr(app_module, "warm_up", lambda app: events.append(("warm", app)))
+    monkeypatch.setattr(app_module.Dash, "run", lambda self, **kw: events.append(("run", self)))
     assert cli.main(["--port", "8123"]) == 0
-    for thread in threading.enumerate():
-        if thread.name == "warm-up":
-            thread.join(timeout=30)
-    assert ran and warmed == ran
+    assert [e for e, _ in events] == ["warm", "run"] and events[0][1] is events[1][1]
 
 
 def test_gunicorns_entry_warms_before_it_serves(monkeypatch):
