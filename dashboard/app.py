@@ -175,7 +175,7 @@ def warm_up(app: Dash) -> None:
     """Render the default view once and throw it away, so that a new process's first visitor
     does not pay for plotly's first use of each trace type, the map's outlines read and the
     default view's aggregations (kept in the shared cache): about 120 ms of the first answer
-    on the shipped data here (0.15 s of start-up; 0.4 s at a million rows, which gives back
+    on the shipped data here (0.2 s of start-up; 0.4 s at a million rows, which gives back
     the memory the view took). A failure is logged, never raised: the server serves anyway."""
     from . import aggregate
     from .callbacks import render, table
