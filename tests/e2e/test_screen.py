@@ -233,9 +233,11 @@ def test_narrow_screen_stacks_the_charts(sized):
     page = sized(800, 1000)
     expect(page.locator("#graph-map path.choroplethlocation").first).to_be_attached(
         timeout=SETTLE_MS)
-    b = boxes(page, [f"#{c}" for c in ("card-district", "card-map", "card-target")])
-    assert b[0]["x"] == b[1]["x"] == b[2]["x"]
-    assert b[0]["y"] + b[0]["h"] <= b[1]["y"] and b[1]["y"] + b[1]["h"] <= b[2]["y"]
+    b = boxes(page, [f"#{c}" for c in ("card-district", "card-map", "card-target",
+                                       "card-timeline", "grid-incidents")])
+    assert b[0]["x"] == b[1]["x"] == b[2]["x"] == b[3]["x"]
+    for above, below in zip(b, b[1:]):  # the incident table follows the last chart
+        assert above["y"] + above["h"] <= below["y"], (above, below)
 
 
 CLICK_POINT = """([lon, lat, pcode]) => {
