@@ -131,6 +131,10 @@
                 exportChart(gd, "svg");
                 return "SVG downloaded (" + nClicks + ")";
             },
+            /* A tab's body is built the first time its tab opens, and kept (layout.py). */
+            openTabBody: function (active, values, ids) {
+                return ids.map((id, i) => values[i] || (id.tab === active ? id.tab : ""));
+            },
             /* The filter panel opens and closes; the charts refit to the space. */
             toggleFilters: function (nClicks, className) {
                 const hidden = !/filters-hidden/.test(className || "");

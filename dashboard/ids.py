@@ -105,3 +105,8 @@ def chart_row(chart: str, event: str) -> dict:
 def svg_button(chart: str) -> dict:
     """A chart's 'Download SVG' button."""
     return {"type": "svg", "chart": chart}
+
+
+def tab_body(tab: str) -> dict:
+    """A tab's body, mounted in the page once the tab is first opened."""
+    return {"type": "tab-body", "tab": tab}

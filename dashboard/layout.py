@@ -287,10 +287,22 @@ def tabs(topojson_url: str) -> dbc.Tabs:
         notes = [e for e in extras if "chart-card" not in (e.className or "")]
         cards += [e for e in extras if "chart-card" in (e.className or "")]
         rows = -(-len(cards) // 2)
-        out.append(dbc.Tab(html.Div(notes + [html.Div(
-            cards, className="chart-grid", style={"--rows": str(rows)})],
-            className="tab-body"), label=TAB_LABELS[tab], tab_id=tab))
+        body = html.Div(notes + [html.Div(
+            cards, className="chart-grid", style={"--rows": str(rows)})], className="tab-body")
+        out.append(dbc.Tab(mounted_when_open(tab, body, tab == "overview"),
+                           label=TAB_LABELS[tab], tab_id=tab))
     return dbc.Tabs(out, id=ids.TABS, active_tab="overview", className="view-tabs")
+
+
+def mounted_when_open(tab: str, body, open_: bool) -> dcc.Tabs:
+    """A tab's body that the browser builds only once the tab is first opened (then keeps):
+    a closed tab's charts and table are not drawn at all on the first render. Its
+    components stay in the layout, so the view callback's outputs reach them. dcc.Tabs
+    mounts only its selected tab's content; its own header row is hidden (dbc.Tabs is the
+    tab bar); ``pmd.openTabBody`` selects the body when its tab opens."""
+    return dcc.Tabs(dcc.Tab(body, value=tab), id=ids.tab_body(tab), value=tab if open_ else "",
+                    style={"display": "none"}, parent_className="tab-mount",
+                    content_className="tab-mount-body")
 
 
 def toolbar() -> html.Div:

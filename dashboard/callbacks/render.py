@@ -148,6 +148,12 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction("pmd", "openTabBody"),
+        Output(ids.tab_body(ALL), "value"),
+        Input(ids.TABS, "active_tab"), State(ids.tab_body(ALL), "value"),
+        State(ids.tab_body(ALL), "id"),
+    )
+    app.clientside_callback(
         ClientsideFunction("pmd", "toggleFilters"),
         Output(ids.PAGE, "className"), Output(ids.FILTER_TOGGLE, "children"),
         Input(ids.FILTER_TOGGLE, "n_clicks"), State(ids.PAGE, "className"),

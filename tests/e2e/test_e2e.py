@@ -456,12 +456,17 @@ def test_target_trends_view_cross_filters(page, incidents):
 
 def test_tabs_switch_views_and_keep_the_url(page):
     open_app(page, "/?group=BLA", attacks=None)
+    expect(page.locator("#graph-district .main-svg").first).to_be_attached(timeout=SETTLE_MS)
+    expect(page.locator("#graph-compare-districts")).to_have_count(0)  # built when opened
     page.get_by_role("tab", name="Group comparison").click()
     expect(page.locator("#graph-compare-districts g.trace.bars .point path").first) \
         .to_be_attached(timeout=SETTLE_MS)
     expect_query(page, {"group": ["BLA"], "view": ["compare"]})
     page.get_by_role("tab", name="Overview").click()
     expect_query(page, {"group": ["BLA"]})
+    expect(page.locator("#graph-district")).to_be_visible()
+    expect(page.locator("#graph-compare-districts")).to_be_hidden()  # kept, not shown
+    expect(page.locator("#graph-compare-districts g.trace.bars").first).to_be_attached()
 
 
 def test_svg_download_of_a_chart(page):
