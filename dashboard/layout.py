@@ -132,7 +132,7 @@ def grid() -> dag.AgGrid:
                                           "enableClickSelection": True},
                          "pagination": True, "paginationPageSize": 25,
                          "paginationPageSizeSelector": [25, 50, 100],
-                         "animateRows": False},
+                         "animateRows": False, "suppressColumnMoveAnimation": True},
         getRowId="params.data.incident_id",
         className="ag-theme-quartz",
         style={"height": "560px"},
