@@ -261,7 +261,8 @@ def _polygon_links(v: View, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, p
     unplaced = pd.DataFrame({"district": unplaced.index.astype(object),
                              "attacks": unplaced.to_numpy()})
     unplaced = unplaced.sort_values(["attacks", "district"], ascending=[False, True])
-    pairs = link_rows[~off] * len(polys) + link_poly[~off]  # ascending rows (district_links)
+    pairs = (link_rows[~off].astype(np.int64) * len(polys)  # ascending rows (district_links)
+             + link_poly[~off])
     if not (pairs[1:] > pairs[:-1]).all():  # a row's districts out of order, or two in one
         pairs = np.unique(pairs)  # polygon: sorted, each once (a hash of a million is slow)
     return pairs // len(polys), pairs % len(polys), unplaced.reset_index(drop=True)
@@ -419,7 +420,7 @@ def compare_years(v: View) -> pd.DataFrame:
     a = v.ds.arrays
     family = _family_codes(v.ds)
     sel = keep & (family >= 0)
-    years = a["year"][sel] + 1970
+    years = a["year"][sel].astype(np.int64) + 1970
     if not len(years):
         return pd.DataFrame(columns=["year", "family", "attacks", "killed"])
     frame = pd.DataFrame({"year": years, "family": np.array(FAMILIES)[family[sel]],
@@ -466,7 +467,7 @@ def target_shares(v: View) -> pd.DataFrame:
     0-1), ignoring the target filter itself; also returns the counts in attrs['counts']."""
     keep = v.mask(("target_type",))
     a, inc = v.ds.arrays, v.ds.incidents
-    years = a["year"][keep] + 1970
+    years = a["year"][keep].astype(np.int64) + 1970
     if not len(years):
         return pd.DataFrame()
     table = _crosstab(years - years.min(), a["target_type"][keep],

@@ -47,7 +47,8 @@ class Dataset:
     @cached_property
     def arrays(self) -> dict[str, np.ndarray]:
         """Dates as int64 nanoseconds (the date column's own memory); years and months since
-        1970 as int32; category codes as the categoricals keep them (int8 for up to 127
+        1970 as int16 (validation keeps dates from 1970 to today; widen before arithmetic
+        beyond a difference); the links' rows as int32; category codes as the categoricals keep them (int8 for up to 127
         categories, -1: missing; widen before arithmetic); killed and injured known (unknown as
         0) and the sources' bounds as int32 (at most MAX_COUNT each; numpy sums them in
         int64; where no row gives a bound, the known values' own array); the unknown and
@@ -56,8 +57,8 @@ class Dataset:
         dates = inc["date"].to_numpy()
         out = {
             "date": dates.view("int64"),
-            "year": dates.astype("datetime64[Y]").astype(np.int32),
-            "month": dates.astype("datetime64[M]").astype(np.int32),
+            "year": dates.astype("datetime64[Y]").astype(np.int16),  # dates from 1970 to today
+            "month": dates.astype("datetime64[M]").astype(np.int16),
             "link_row": self.links["row"].to_numpy(),
             "link_district": self.links["district"].cat.codes.to_numpy(),
         }
@@ -128,11 +129,11 @@ def district_links(incidents: pd.DataFrame) -> pd.DataFrame:
     counts = np.array([len(ps) for ps in parts], dtype=np.int64)
     if (counts == 1).all():  # one district per cell: one link per incident, in row order
         linked = pd.Categorical.from_codes(flat[codes], names)
-        return pd.DataFrame({"row": np.arange(len(incidents)),
+        return pd.DataFrame({"row": np.arange(len(incidents), dtype=np.int32),
                              "district": linked.remove_unused_categories()})
     starts = np.cumsum(counts) - counts
     per_row = counts[codes]
-    rows = np.repeat(np.arange(len(incidents)), per_row)
+    rows = np.repeat(np.arange(len(incidents), dtype=np.int32), per_row)
     nth = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
     linked = pd.Categorical.from_codes(flat[starts[codes][rows] + nth], names)
     return pd.DataFrame({"row": rows, "district": linked.remove_unused_categories()})
