@@ -280,7 +280,7 @@ def change_controls() -> html.Div:
 def tabs(topojson_url: str) -> dbc.Tabs:
     """One tab per analyst view, each a grid of chart cards (two columns, stacked on narrow
     screens); the comparison's switch sits above its grid."""
-    out = []
+    out, active = [], ViewState().display.tab  # the default view's tab
     for tab in TABS:
         cards = chart_cards(tab, topojson_url)
         extras = tab_extras(tab)
@@ -289,9 +289,9 @@ def tabs(topojson_url: str) -> dbc.Tabs:
         rows = -(-len(cards) // 2)
         body = html.Div(notes + [html.Div(
             cards, className="chart-grid", style={"--rows": str(rows)})], className="tab-body")
-        out.append(dbc.Tab(mounted_when_open(tab, body, tab == "overview"),
+        out.append(dbc.Tab(mounted_when_open(tab, body, tab == active),
                            label=TAB_LABELS[tab], tab_id=tab))
-    return dbc.Tabs(out, id=ids.TABS, active_tab="overview", className="view-tabs")
+    return dbc.Tabs(out, id=ids.TABS, active_tab=active, className="view-tabs")
 
 
 def mounted_when_open(tab: str, body, open_: bool) -> dcc.Tabs:

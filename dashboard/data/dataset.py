@@ -48,8 +48,8 @@ class Dataset:
     def arrays(self) -> dict[str, np.ndarray]:
         """Dates as int64 nanoseconds (the date column's own memory); years and months since
         1970 as int16 (validation keeps dates from 1970 to today; widen before arithmetic
-        beyond a difference); the links' rows as int32; category codes as the categoricals keep them (int8 for up to 127
-        categories, -1: missing; widen before arithmetic); killed and injured known (unknown as
+        beyond a difference); the links' rows as int32; category codes as the categoricals
+        keep them (int8 for up to 127 categories, -1: missing; widen before arithmetic); killed and injured known (unknown as
         0) and the sources' bounds as int32 (at most MAX_COUNT each; numpy sums them in
         int64; where no row gives a bound, the known values' own array); the unknown and
         precision flags as bool. Read-only: arrays may share memory."""
