@@ -5,6 +5,8 @@ line create the app. The app keeps no per-user state: any number of workers can 
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import uuid
 from pathlib import Path
@@ -25,6 +27,20 @@ from .settings import Settings
 BASEMAP_ASSET = BASEMAP.relative_to(ASSETS).as_posix() + "/"  # under the assets URL
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 log = logging.getLogger("dashboard")
+# The browser's own parseFloat, parseInt and string trims, kept before Dash's Babel polyfill
+# replaces them with slower ones; assets/_natives.js puts them back (it says why).
+KEEP_NATIVES = (
+    "window.pmdNatives={window:{parseFloat:parseFloat,parseInt:parseInt},"
+    "Number:{parseFloat:Number.parseFloat,parseInt:Number.parseInt},"
+    '"String.prototype":(function(p){var o={};'
+    '["trim","trimStart","trimEnd","trimLeft","trimRight"].forEach(function(n){o[n]=p[n]});'
+    "return o})(String.prototype)};"
+)
+
+
+def inline_hash(script: str) -> str:
+    """An inline script's CSP source: 'sha256-...' of its text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -150,7 +166,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         on_error=callback_error,
         compress=True,  # flask-compress: every answer zstd/brotli/gzip as the browser takes
     )
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1).replace(
+        "{%scripts%}", f"<script>{KEEP_NATIVES}</script>{{%scripts%}}", 1)
     server = app.server
     if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -158,7 +175,8 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if settings.secret_key:
         server.secret_key = settings.secret_key
-    _harden(server, settings, content_security_policy(app.csp_hashes()))
+    _harden(server, settings, content_security_policy(
+        [*app.csp_hashes(), inline_hash(KEEP_NATIVES)]))
     _routes(server, ds)
     app.dataset = ds  # read-only; the CLI and tests inspect it
     app.celery = jobs.celery_app(settings) if settings.redis_url else None

@@ -385,6 +385,31 @@ def test_offline_no_request_leaves_the_app(page):
     assert plotly == {"plotly-partial.min.js"}  # the app's partial bundle, not Dash's full one
 
 
+NATIVE = """() => {
+    const frame = document.body.appendChild(document.createElement('iframe'));
+    const source = frame.contentWindow.Function.prototype.toString;  // not the polyfill's
+    const fns = {parseFloat, parseInt, 'Number.parseFloat': Number.parseFloat,
+                 'Number.parseInt': Number.parseInt, trim: ''.trim, trimEnd: ''.trimEnd};
+    const out = {polyfill: typeof regeneratorRuntime, setImmediate: typeof setImmediate};
+    for (const [name, fn] of Object.entries(fns))
+        out[name] = /\\[native code\\]\\s*}$/.test(source.call(fn));
+    frame.remove();
+    return out;
+}"""
+
+
+def test_the_browsers_own_parse_and_trim_run_the_charts(page):
+    """Dash's Babel polyfill still loads (its regenerator and setImmediate are there), but the
+    browser's own parseFloat, parseInt and trims are back in place of its slower ones."""
+    open_app(page, "/", attacks=None)
+    assert page.evaluate(NATIVE) == {
+        "polyfill": "object", "setImmediate": "function", "parseFloat": True,
+        "parseInt": True, "Number.parseFloat": True, "Number.parseInt": True, "trim": True,
+        "trimEnd": True}
+    assert page.evaluate("parseFloat(' \\u00a0-2.5e3px') + parseInt('\\t0x1F') + "
+                         "' a '.trim().length") == -2500 + 31 + 1
+
+
 def test_briefing_pack_button_delivers_the_zip(page, incidents, tmp_path):
     import zipfile
     view = incidents[incidents["group"] == "IS-K"]
