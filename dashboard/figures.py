@@ -27,6 +27,8 @@ KILLED_COLOUR, INJURED_COLOUR = "#D55E00", "#E69F00"
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
+VEIL = f"rgba(255,255,255,{1 - DIMMED:g})"  # over a bar on white: its colour at DIMMED
+BAR_HALF = 0.4  # half a bar's height on a category axis (plotly's bargap 0.2)
 FOOTER_GAP = 84  # pixels from the plot's bottom edge to the footer: room for ticks and title
 
 
@@ -63,8 +65,9 @@ def edge_colour(colour: str) -> str | None:
 
 
 def _outline_light_fills(traces: list[dict]) -> None:
-    """Bars whose fill is under 3:1 on white get an outline of their darkened hue (kept
-    under a selection's black outline), on screen and in every export."""
+    """Bars whose fill is under 3:1 on white get an outline of their darkened hue (a bar
+    highlighted by its own line, as the change view's are, keeps the black), on screen and
+    in every export."""
     for t in traces:
         marker = t.get("marker") if t.get("type") == "bar" else None
         edge = edge_colour(marker.get("color")) if marker else None
@@ -351,33 +354,53 @@ def _int_axis(title_text: str, top: int) -> dict:
     return dict(title=dict(text=title_text), rangemode="tozero", tick0=0, dtick=step)
 
 
-def _bars(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
+def _bars(table) -> list[dict]:
     """Horizontal bars, one trace per group (column of `table`), categories as rows.
 
-    A first, invisible trace carries every category, so zero-attack rows stay on the axis;
-    unselected categories are dimmed when some are selected.
+    A first, invisible trace carries every category, so zero-attack rows stay on the axis.
     """
     names = table.index.to_numpy(dtype=object)
     traces = [dict(type="bar", orientation="h", y=names.tolist(),
                    x=[0] * len(names), showlegend=False, hoverinfo="skip",
                    marker=dict(opacity=0))]
-    chosen_all = np.isin(names, list(selected)) if selected else None
     for group in table.columns:
         counts = table[group].to_numpy()
         nz = counts > 0
         if not nz.any():
             continue
-        marker = dict(color=group_colour(str(group)))
-        if chosen_all is not None:
-            chosen = chosen_all[nz]
-            marker["opacity"] = np.where(chosen, 1.0, DIMMED).tolist()
-            if outline:
-                marker["line"] = dict(width=np.where(chosen, 2, 0).tolist(), color=HIGHLIGHT)
         traces.append(dict(
             type="bar", name=str(group), orientation="h", y=names[nz].tolist(),
-            x=counts[nz].tolist(), marker=marker,
+            x=counts[nz].tolist(), marker=dict(color=group_colour(str(group))),
             hovertemplate="%{y}: %{x} attacks (" + str(group) + ")<extra></extra>"))
     return traces
+
+
+def selection_shapes(table, selected: tuple[str, ...], outline: bool) -> list[dict]:
+    """A selection drawn over a category chart's bars (rows in the table's order, first on
+    top): a veil over each run of rows not selected, so their bars show dimmed, and with
+    `outline` a frame around each selected row's bar. Shapes and not a style per bar:
+    plotly redraws changed shapes alone, while a changed per-bar array makes it compute and
+    draw the whole chart again (about 40 ms of a click on the districts at 200,000 rows)."""
+    if not selected:
+        return []
+    names = list(table.index)[::-1]  # bottom to top: the axis's positions 0, 1, ...
+    chosen = [n in selected for n in names]
+    totals = table.to_numpy().sum(axis=1)[::-1]
+    shapes, start = [], None
+    for i, c in enumerate(chosen + [True]):  # a run of rows not chosen ends at a chosen one
+        if not c and start is None:
+            start = i
+        elif c and start is not None:
+            shapes.append(dict(type="rect", layer="above", xref="paper", x0=0, x1=1,
+                               yref="y", y0=start - 0.5, y1=i - 0.5, fillcolor=VEIL,
+                               line=dict(width=0)))
+            start = None
+    if outline:
+        shapes += [dict(type="rect", layer="above", xref="x", x0=0, x1=int(total),
+                        yref="y", y0=i - BAR_HALF, y1=i + BAR_HALF,
+                        line=dict(color=HIGHLIGHT, width=2), fillcolor="rgba(0,0,0,0)")
+                   for i, (c, total) in enumerate(zip(chosen, totals)) if c and total]
+    return shapes
 
 
 # ---------------------------------------------------------------------- charts
@@ -415,8 +438,9 @@ def _stacked_bars(v: View, table, selected: tuple[str, ...], what: str, base_url
     top = int(table.to_numpy().sum(axis=1).max()) if len(table) else 1
     layout = dict(barmode="stack", clickmode="event", height=height,
                   yaxis=_category_axis(table.index.tolist(), height),
-                  xaxis=_int_axis(axis_title, top))
-    return _figure(_bars(table, selected, outline), layout, v, what, base_url,
+                  xaxis=_int_axis(axis_title, top),
+                  shapes=selection_shapes(table, selected, outline))
+    return _figure(_bars(table), layout, v, what, base_url,
                    None if table.to_numpy().any() else NO_MATCH, frame=frame, rows=len(table),
                    note=note)
 

@@ -114,10 +114,16 @@ def test_district_figure_totals_and_highlight(ds, raw):
     for trace in fig.data[1:]:  # the first trace only keeps every district on the axis
         for d, x in zip(trace.y, trace.x):
             totals[d] = totals.get(d, 0) + x
-        opacities = dict(zip(trace.y, trace.marker.opacity))
-        assert all(o == (1 if d == "Mastung" else figures.DIMMED) for d, o in opacities.items())
+        assert trace.marker.opacity is None  # the selection is drawn as shapes over the bars
     exploded = raw["district"].str.split(";").explode().str.strip().value_counts()
     assert totals == exploded.to_dict()
+    rows = list(fig.layout.yaxis.categoryarray)
+    assert [s.x1 for s in fig.layout.shapes if s.xref == "x"] == [totals["Mastung"]]
+    framed = [r for s in fig.layout.shapes if s.xref == "x"
+              for at, r in enumerate(rows) if s.y0 < at < s.y1]
+    veiled = {r for s in fig.layout.shapes if s.xref == "paper"
+              for at, r in enumerate(rows) if s.y0 < at < s.y1}
+    assert framed == ["Mastung"] and veiled == set(rows) - {"Mastung"}
 
 
 def test_zero_attack_districts_stay_on_the_axis(ds):

@@ -47,6 +47,7 @@ TARGET_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E
                   "#DDDDDD", "#888888", "#222222"]
 HIGHLIGHT = "#000000"
 DIMMED = 0.35
+VEIL = "rgba(255,255,255,0.65)"  # white at 1 - DIMMED over a bar: its colour at DIMMED
 NO_MATCH = "No incident matches these filters"
 # the data's group order: the stacked bars' series order, the map's tie-break
 GROUP_ORDER = ["BLA", "BLF", "BRAS", "IS-K", "ISPP"]
@@ -99,6 +100,24 @@ def check_frame(fig, view: dict, query: str, ds, what: str | None, note: str | N
         f"incident in the table.<br>View: {link}")
 
 
+def selection_drawn(fig) -> tuple[list[str], dict[str, int]]:
+    """(the rows under a veil, bottom to top; {framed row: its frame's right end}), read off
+    the figure's shapes: a row sits at its position in the axis's category order."""
+    rows = list(fig.layout.yaxis.categoryarray)
+    veiled, framed = [], {}
+    for shape in fig.layout.shapes:
+        spanned = [r for at, r in enumerate(rows) if shape.y0 < at < shape.y1]
+        assert shape.yref == "y" and shape.layer == "above" and spanned, shape
+        if shape.fillcolor == VEIL:
+            assert (shape.xref, shape.x0, shape.x1, shape.line.width) == ("paper", 0, 1, 0)
+            veiled += spanned
+        else:
+            assert (shape.line.color, shape.line.width, shape.xref, shape.x0) == (
+                HIGHLIGHT, 2, "x", 0) and len(spanned) == 1, shape
+            framed[spanned[0]] = shape.x1
+    return sorted(veiled, key=rows.index), framed
+
+
 def check_stacked(fig, table, selected: list[str], outline: bool):
     """Horizontal bars stacked by group: one invisible trace keeping every category on the
     axis, then one trace per group with attacks, in the data's group order."""
@@ -116,22 +135,18 @@ def check_stacked(fig, table, selected: list[str], outline: bool):
         assert list(t.x) == [int(col[c]) for c in rows], t.name
         assert t.marker.color == GROUP_COLOURS[t.name]
         assert t.hovertemplate == "%{y}: %{x} attacks (" + t.name + ")<extra></extra>"
-        if selected:
-            chosen = [c in selected for c in rows]
-            assert as_list(t.marker.opacity, len(rows)) == [1.0 if c else DIMMED
-                                                            for c in chosen]
-            edge = EDGES.get(t.marker.color)
-            if outline:
-                assert as_list(t.marker.line.width, len(rows)) == [
-                    2 if c else EDGE_WIDTH if edge else 0 for c in chosen]
-                assert as_list(t.marker.line.color, len(rows)) == [
-                    HIGHLIGHT if c or not edge else edge for c in chosen]
-        else:
-            assert t.marker.opacity is None
-        if not (selected and outline):
-            edge = EDGES.get(t.marker.color)
-            assert (t.marker.line.color, t.marker.line.width) == (
-                (edge, EDGE_WIDTH) if edge else (None, None))
+        assert t.marker.opacity is None
+        edge = EDGES.get(t.marker.color)
+        assert (t.marker.line.color, t.marker.line.width) == (
+            (edge, EDGE_WIDTH) if edge else (None, None))
+    veiled, framed = selection_drawn(fig)
+    if selected:  # the rows not chosen under a veil; each chosen row's bar framed
+        assert veiled == [c for c in order[::-1] if c not in selected]
+        totals = table.sum(axis=1)
+        assert framed == ({c: int(totals[c]) for c in order[::-1]
+                           if c in selected and totals[c] > 0} if outline else {})
+    else:
+        assert (veiled, framed) == ([], {}) and not fig.layout.shapes
     assert says_no_match(fig) == (not table.to_numpy().any())
 
 
