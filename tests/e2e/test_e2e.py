@@ -193,6 +193,48 @@ def test_click_district_bar_filters_everything(page, incidents):
     expect_query(page, {})
 
 
+# Marks on a chart's computed traces and on its first axis label: plotly computes the
+# traces anew when their data change, and draws the whole chart anew (its labels too) then
+# and when the layout's template, meta or category order look changed.
+MARK_CALCDATA = """gids => gids.forEach(gid => {
+    document.querySelector(`#${gid} .js-plotly-plot`).calcdata.marked = true;
+    document.querySelector(`#${gid} .ytick text`).marked = true; })"""
+MARKED = """gid => !!document.querySelector(`#${gid} .js-plotly-plot`).calcdata.marked"""
+TICK_KEPT = """gid => !!document.querySelector(`#${gid} .ytick text`).marked"""
+# The selection's shapes as drawn, from the SVG: [fill, its opacity, stroke width] of each.
+SHAPES_DRAWN = """gid => [...document.querySelectorAll(`#${gid} .layer-above .shapelayer path`)]
+    .map(p => [p.style.fill, Number(p.style.fillOpacity), parseFloat(p.style.strokeWidth)])"""
+
+
+def test_a_click_redraws_only_what_it_changed(page, incidents, tmp_path):
+    """The clicked chart, whose bars stay as they were, draws only its selection (plotly
+    keeps its computed traces and its drawing); the others, whose bars change, draw anew. The
+    selection shows as a veil over the other rows and a frame round the chosen bar, and the
+    chart's SVG export has the new view's frame."""
+    open_app(page, attacks="131")
+    page.evaluate(MARK_CALCDATA, ["graph-district", "graph-target"])
+    assert page.evaluate(SHAPES_DRAWN, "graph-district") == []
+    click_bar(page, "graph-district", "Mastung")
+    mastung = in_districts(incidents, "Mastung")
+    wait_plot_sum(page, "graph-target", "x", len(mastung))
+    expect_kpis(page, mastung)
+    assert page.evaluate(MARKED, "graph-district") is True
+    assert page.evaluate(MARKED, "graph-target") is False
+    assert page.evaluate(TICK_KEPT, "graph-district") is True  # no full redraw either
+    drawn = page.evaluate(SHAPES_DRAWN, "graph-district")
+    veils = [d for d in drawn if d == ["rgb(255, 255, 255)", 0.65, 0]]
+    frames = [d for d in drawn if d[1:] == [0, 2]]
+    rows = page.locator("#graph-district .ytick text").all_text_contents()
+    at = rows.index("Mastung")  # runs of rows above and below it are veiled
+    assert len(frames) == 1 and len(veils) == (at > 0) + (at < len(rows) - 1) == len(drawn) - 1
+    button = page.locator("#card-district").get_by_role("button", name="Download SVG")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    svg = open(download.value.path(), encoding="utf-8").read()
+    assert "District: Mastung" in svg and "View: " in svg
+
+
 def test_permalink_round_trips(page, incidents):
     path = "/?group=IS-K&district=Mastung,Quetta&from=2016-01-01&to=2025-06-01"
     view = in_districts(incidents, "Mastung", "Quetta")
