@@ -209,8 +209,8 @@ SHAPES_DRAWN = """gid => [...document.querySelectorAll(`#${gid} .layer-above .sh
 def test_a_click_redraws_only_what_it_changed(page, incidents, tmp_path):
     """The clicked chart, whose bars stay as they were, draws only its selection (plotly
     keeps its computed traces and its drawing); the others, whose bars change, draw anew. The
-    selection shows as a veil over the other rows and a frame round the chosen bar, and the
-    chart's SVG export has the new view's frame."""
+    selection shows as a veil over the other rows (whose bars still take the pointer) and a
+    frame round the chosen bar, and the chart's SVG export has the new view's frame."""
     open_app(page, attacks="131")
     page.evaluate(MARK_CALCDATA, ["graph-district", "graph-target"])
     assert page.evaluate(SHAPES_DRAWN, "graph-district") == []
@@ -233,6 +233,8 @@ def test_a_click_redraws_only_what_it_changed(page, incidents, tmp_path):
         button.click()
     svg = open(download.value.path(), encoding="utf-8").read()
     assert "District: Mastung" in svg and "View: " in svg
+    click_bar(page, "graph-district", "Quetta")  # a veiled bar still takes hover and click
+    expect_query(page, {"district": ["Quetta"]})
 
 
 def test_permalink_round_trips(page, incidents):
