@@ -130,8 +130,6 @@ def grid() -> dag.AgGrid:
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
-                         "pagination": True, "paginationPageSize": 25,
-                         "paginationPageSizeSelector": [25, 50, 100],
                          "animateRows": False, "suppressColumnMoveAnimation": True},
         getRowId="params.data.incident_id",
         className="ag-theme-quartz",
@@ -352,7 +350,8 @@ def build_layout(ds, topojson_url: str) -> html.Div:
                 screen,
                 html.Section([
                     html.H2("Incidents in view", className="h5 mt-3"),
-                    html.Div(id=ids.GRID_NOTE, className="small text-muted mb-1"),
+                    html.Div(id=ids.GRID_NOTE, className="small text-muted mb-1",
+                             role="status"),
                     grid(),
                 ], className="incidents"),
             ], className="main"),
