@@ -178,7 +178,9 @@ def test_click_district_bar_filters_everything(page, incidents):
 
     click_bar(page, "graph-district", "Mastung")
     expect_kpis(page, mastung)
-    expect(page.locator("#grid-note")).to_have_text(f"{n} incidents in view.")
+    note = page.locator("#grid-note")  # a status region: screen readers announce it
+    expect(note).to_have_text(f"{n} incidents in view.")
+    expect(note).to_have_attribute("role", "status")
     expect_query(page, {"district": ["Mastung"]})
     wait_plot_sum(page, "graph-target", "x", n)
     wait_plot_sum(page, "graph-timeline", "y", mastung["killed"].sum(), trace="Killed")
