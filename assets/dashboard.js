@@ -213,6 +213,26 @@
             rowChosen: function (nClicks) {
                 return pressed(id => ({chart: id.chart, event: id.event}));
             },
+            /* A callback's answer (Dash's request_post hook, dashboard/app.py): a grid's
+               rows sent as columns and values (pandas' "split" orientation, the field names
+               once) become the grid's records, a null left out (an unknown count shows as
+               'unknown', a row without URLs has its cited sources as text). */
+            gridRecords: function (response) {
+                Object.values(response || {}).forEach(function (props) {
+                    const sent = props && props.rowData;
+                    if (sent && !Array.isArray(sent) && Array.isArray(sent.columns)) {
+                        props.rowData = sent.data.map(function (values) {
+                            const row = {};
+                            sent.columns.forEach(function (column, i) {
+                                if (values[i] !== null) {
+                                    row[column] = values[i];
+                                }
+                            });
+                            return row;
+                        });
+                    }
+                });
+            },
             toggleOpen: function (nClicks, isOpen) {
                 return !isOpen;
             },

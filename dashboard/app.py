@@ -36,6 +36,10 @@ KEEP_NATIVES = (
     '["trim","trimStart","trimEnd","trimLeft","trimRight"].forEach(function(n){o[n]=p[n]});'
     "return o})(String.prototype)};"
 )
+# Dash's renderer with a hook on every callback answer: a grid's rows sent as columns and
+# values become the grid's records before Dash applies them (assets/dashboard.js).
+RENDERER = ("var renderer = new DashRenderer({request_post: function (payload, response) "
+            "{ window.dash_clientside.pmd.gridRecords(response); }});")
 
 
 def inline_hash(script: str) -> str:
@@ -166,6 +170,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         on_error=callback_error,
         compress=True,  # flask-compress: every answer zstd/brotli/gzip as the browser takes
     )
+    app.renderer = RENDERER
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1).replace(
         "{%scripts%}", f"<script>{KEEP_NATIVES}</script>{{%scripts%}}", 1)
     server = app.server

@@ -18,6 +18,7 @@ from dashboard.filters import ViewState
 from dashboard import ids
 
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
+GRID_ROWS = f"{ids.GRID}.rowData"  # the incident table's rows, sent as columns and values
 
 CHARTS = tuple(c.name for c in for_export())  # district, target, timeline, map, ...
 OVERVIEW = ("district", "target", "timeline", "map")
@@ -67,11 +68,22 @@ def kpis(cb, query: str) -> dict[str, str]:
     return {cid: out[cid]["children"] for cid in KPI_IDS}
 
 
+def records(sent: dict) -> list[dict]:
+    """The incident table's rows as the grid holds them: the columns and values sent
+    (pandas' "split" orientation) as records, a null left out, as the browser makes them."""
+    return [{c: v for c, v in zip(sent["columns"], values) if v is not None}
+            for values in sent["data"]]
+
+
+def table_rows(out: dict) -> list[dict]:
+    """The incident table's rows in a view callback's answer, as the grid holds them."""
+    return records(out[ids.GRID]["rowData"])
+
+
 def grid(cb, query: str) -> tuple[list[dict], str]:
     """The incident table's rows and its row-count line, for a permalink."""
-    out, _ = cb.call("grid-incidents.rowData", {STORE: store_for(cb, query)},
-                     [STORE])
-    return out["grid-incidents"]["rowData"], out["grid-note"]["children"]
+    out, _ = cb.call(GRID_ROWS, {STORE: store_for(cb, query)}, [STORE])
+    return table_rows(out), out["grid-note"]["children"]
 
 
 def pack_csv(ds, query: str, folder: Path) -> list[dict]:

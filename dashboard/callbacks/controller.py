@@ -180,4 +180,4 @@ def register(app, ds, cache=None) -> None:
         out = {**unchanged(mirrored(new, notices), shown, outputs),
                **render.rendered(view, drawn, tables)}
         texts = {key: out.pop(key) for key in TEXTS} | table.table(view)
-        return out | patches.sent_if_changed(texts, drawn, out["drawn"], "sent:")
+        return out | patches.sent_if_changed(texts, outputs, drawn, out["drawn"], "sent:")

@@ -124,15 +124,17 @@ def _members(drawn: dict, path: str) -> set[str]:
             for p in drawn if isinstance(p, str) and p.startswith(prefix)}
 
 
-def sent_if_changed(values: dict, before: dict | None, after: dict, prefix: str) -> dict:
-    """`values` (output key -> value, or -> a dict of them) with each value whose digest is
-    the one the page holds (`before`, the store of digests) as no_update; the new digests
-    go into `after` under `prefix`. Only for outputs no other callback writes."""
+def sent_if_changed(values: dict, outputs: dict, before: dict | None, after: dict,
+                    prefix: str) -> dict:
+    """`values` (keyed as `outputs`: output key -> value, or, where `outputs` groups several
+    outputs under a key, -> a dict of them) with each value whose digest is the one the page
+    holds (`before`, the store of digests) as no_update; the new digests go into `after`
+    under `prefix`. Only for outputs no other callback writes."""
     before = before if isinstance(before, dict) else {}
     out = {}
     for key, value in values.items():
-        if isinstance(value, dict):
-            out[key] = sent_if_changed(value, before, after, f"{prefix}{key}/")
+        if isinstance(outputs[key], dict):
+            out[key] = sent_if_changed(value, outputs[key], before, after, f"{prefix}{key}/")
             continue
         now = _hash(orjson.dumps(value, default=_ENCODER.default,
                                  option=orjson.OPT_SERIALIZE_NUMPY))

@@ -1,6 +1,6 @@
 """The incident table: the view's newest rows with their sources, and a line counting them.
-The view callback (``controller``) sends them with the new state; rows are lean (an unknown
-count is left out, which the grid shows as 'unknown')."""
+The view callback (``controller``) sends them with the new state, lean: as columns and
+values (``grid_rows``), which the page makes the grid's records as the answer lands."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,31 +15,28 @@ from ..reference import split_list
 TEXT = ("district", "group", "attribution", "target_type", "attack_type")
 
 
-def grid_rows(rows) -> list[dict]:
-    """Incident rows as the grid's records (an unknown count left out, the source URLs as a
-    list, or where a row has none the sources it cites as text, the sources' range of a
-    count as '70-94' where it differs, else left out)."""
-    dates = rows["date"].dt.strftime("%Y-%m-%d").tolist()
-    urls = [split_list(u) for u in rows["source_urls"]]
+def grid_rows(rows) -> dict:
+    """Incident rows for the grid, as pandas' "split" orientation without the index: the
+    column names once, then each row's values in their order (the field names in every row
+    were a third of a click's bytes). A null is a value the row leaves out: an unknown count
+    (the grid shows 'unknown'), the sources' range of a count where they agree (else
+    '70-94'), the source URLs where a row has none and the sources it cites as text where
+    it has URLs; a column null in every row is not sent. The page makes them the grid's
+    records before Dash applies the answer (``RENDERER`` in dashboard/app.py,
+    ``pmd.gridRecords`` in assets/dashboard.js)."""
+    urls = [split_list(u) or None for u in rows["source_urls"]]
     cited = rows["source_text"].fillna("").astype(str).tolist()
-    texts = {k: rows[k].astype(str).tolist() for k in TEXT}
-    counts = {k: rows[k].astype("Int64").tolist() for k in ("killed", "injured")}
-    spans = {f"{k}_range": _spans(rows, k) for k in counts}
-    records = []
-    for i, iid in enumerate(rows["incident_id"].tolist()):
-        r = {"incident_id": iid, "date": dates[i], **{k: texts[k][i] for k in TEXT}}
-        for k, values in counts.items():
-            if not pd.isna(values[i]):
-                r[k] = int(values[i])
-        for k, values in spans.items():
-            if values[i] is not None:
-                r[k] = values[i]
-        if urls[i]:
-            r["sources"] = urls[i]
-        else:
-            r["source_text"] = cited[i]
-        records.append(r)
-    return records
+    columns = {"incident_id": rows["incident_id"].tolist(),
+               "date": rows["date"].dt.strftime("%Y-%m-%d").tolist(),
+               **{k: rows[k].astype(str).tolist() for k in TEXT}}
+    for k in ("killed", "injured"):
+        columns[k] = [None if pd.isna(n) else int(n) for n in rows[k].astype("Int64").tolist()]
+    for k in ("killed", "injured"):
+        columns[f"{k}_range"] = _spans(rows, k)
+    columns["sources"] = urls
+    columns["source_text"] = [None if u else c for u, c in zip(urls, cited)]
+    sent = {k: v for k, v in columns.items() if any(x is not None for x in v)}
+    return {"columns": list(sent), "data": [list(values) for values in zip(*sent.values())]}
 
 
 def _spans(rows, count: str) -> list[str | None]:

@@ -6,13 +6,14 @@ import pandas as pd
 from dashboard.filters import Filters, ViewState
 from dashboard import ids
 from harness.dash_http import applied
+from tests import app_view
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 CONTROL = STORE
 RENDER = "kpi-attacks.children"
-TABLE = "grid-incidents.rowData"
+TABLE = app_view.GRID_ROWS
 
 
 def control(cb, changed, stored=None, **values):
@@ -98,7 +99,7 @@ def test_table_rows_and_links(cb):
     out, _ = cb.call(TABLE, {STORE:
                          ViewState(Filters(district=("Mastung",))).as_dict()},
                      [STORE])
-    rows = out["grid-incidents"]["rowData"]
+    rows = app_view.table_rows(out)
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     expected = raw[raw["district"].str.split("; ").map(lambda ds: "Mastung" in ds)]
     assert sorted(r["incident_id"] for r in rows) == sorted(expected["incident_id"])
@@ -138,7 +139,7 @@ def test_imported_rows_without_urls_show_their_cited_sources():
                         "killed": pd.array([None], dtype="Int64"),
                         "injured": pd.array([2], dtype="Int64"), "source_urls": [""],
                         "source_text": ["Dawn; [x](javascript:alert(1))"]})
-    cell = grid_rows(row)[0]
+    cell = app_view.records(grid_rows(row))[0]
     assert "killed" not in cell and cell["injured"] == 2  # unknown: left out, shown "unknown"
     assert "sources" not in cell  # no URL: no link
     assert cell["source_text"] == "Dawn; [x](javascript:alert(1))"  # drawn as text
@@ -183,7 +184,10 @@ def test_a_click_sends_only_what_changes_on_the_page(cb):
     page["filter-district.value"] = ["Quetta"]  # a new view: its numbers and rows sent
     moved, _ = cb.call(CONTROL, page, ["filter-district.value"])
     assert moved["kpi-attacks"]["children"] == str(incidents_in("Quetta"))
-    assert "grid-incidents" in moved and "chips" in moved
+    assert "chips" in moved
+    rows = app_view.table_rows(moved)  # the rows whole, as one value
+    assert len(rows) == incidents_in("Quetta")
+    assert all("Quetta" in r["district"] and r["sources"] for r in rows)
     assert "filter-district" not in moved  # it shows Quetta already
 
 

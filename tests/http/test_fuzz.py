@@ -46,7 +46,7 @@ STORE = f"{ids.STATE}.data"  # the browser's store of the view state
 
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "data" / "incidents.csv"
-CONTROL, RENDER, TABLE = STORE, "kpi-attacks.children", "grid-incidents.rowData"
+CONTROL, RENDER, TABLE = STORE, "kpi-attacks.children", app_view.GRID_ROWS
 NO_MATCH = "No incident matches"
 # chart id -> the filter dimension the chart ignores (it shows the alternatives to click),
 # as the oracle names it
@@ -184,7 +184,7 @@ def check_view(cb, ds, state: ViewState) -> None:
                    if gid in out)
     out = answered(*post(cb, TABLE, {STORE: state.as_dict()},
                          [STORE]))
-    rows = out["grid-incidents"]["rowData"]
+    rows = app_view.table_rows(out)
     assert len(rows) == min(expected, 300)
     assert f"{expected:,}" in out["grid-note"]["children"]
     ids = oracle.ids(view)

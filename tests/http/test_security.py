@@ -24,6 +24,7 @@ from dashboard.data.dataset import Dataset
 from dashboard.data.loading import load_files
 from dashboard.filters import ViewState
 from harness.dash_http import flask_callbacks
+from tests import app_view
 from dashboard import ids
 
 STORE = f"{ids.STATE}.data"  # the browser's store of the view state
@@ -188,9 +189,8 @@ def test_table_source_cells_are_only_the_rows_http_urls(hostile, hostile_cb):
     a link): the list is exactly the row's accepted URLs, all http(s); no other cell holds
     anything but plain values."""
     _, spec, _ = hostile
-    out, _ = hostile_cb.call("grid-incidents.rowData", {STORE: ViewState().as_dict()},
-                             [STORE])
-    rows = {r["incident_id"]: r for r in out["grid-incidents"]["rowData"]}
+    out, _ = hostile_cb.call(app_view.GRID_ROWS, {STORE: ViewState().as_dict()}, [STORE])
+    rows = {r["incident_id"]: r for r in app_view.table_rows(out)}
     assert set(rows) == set(spec["accepted"])
     for iid, row in rows.items():
         urls = [u.strip() for u in spec["accepted"][iid]["source_urls"].split("|")]

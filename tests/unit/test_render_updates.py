@@ -9,6 +9,7 @@ from dash import Patch, no_update
 from dashboard.callbacks.patches import figure_update, plain_json
 from dashboard.callbacks.table import grid_rows
 from tests import oracle
+from tests.app_view import records
 
 
 def fig(title="A", y=(1, 2), extra=None, labels=20):
@@ -142,12 +143,24 @@ def test_the_apps_figures_patched_from_view_to_view_are_the_new_figures(ds):
 def test_table_rows_leave_unknown_counts_out(ds):
     raw = pd.read_csv("data/incidents.csv", dtype=str, keep_default_na=False)
     raw = raw.set_index("incident_id")
-    out = grid_rows(ds.incidents)
+    out = records(grid_rows(ds.incidents))
     assert len(out) == len(raw)
     for record in out:
         for k in ("killed", "injured"):
             text = raw.at[record["incident_id"], k]
             assert record.get(k) == (int(text) if text else None), (record["incident_id"], k)
+
+
+def test_table_rows_are_sent_as_columns_and_values(ds):
+    """The field names once, then each row's values in their order; a column null in every
+    row is not sent (a view whose incidents all have URLs sends no cited-text column)."""
+    for rows in (ds.incidents, ds.incidents[ds.incidents["source_urls"] != ""].head(5)):
+        sent = grid_rows(rows)
+        assert len(set(sent["columns"])) == len(sent["columns"]) and len(sent["data"]) == len(rows)
+        assert all(len(values) == len(sent["columns"]) for values in sent["data"])
+        for i, column in enumerate(sent["columns"]):
+            assert any(values[i] is not None for values in sent["data"]), column
+    assert "source_text" not in sent["columns"] and "sources" in sent["columns"]
 
 
 def test_junk_digests_from_a_client_mean_nothing_drawn(ds):
