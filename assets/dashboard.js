@@ -49,11 +49,14 @@
         exportChart(gd, "png");
     }, true);
 
-    /* A chart whose figure and box change in one render (a tall list filtered to a short
-       one) is drawn by Plotly.react at its new size; dcc.Graph then sees its box resized and
-       asks Plots.resize, which would draw the chart again from scratch (about 100 ms of a
-       click). A resize that finds the chart already drawn at its box's size (within the
-       pixel plotly itself allows) is answered at once; any other resize is plotly's. */
+    /* A chart's box is its card's and never changes with the data: a tall chart (a long
+       list of categories) has its own height in its figure, and its card scrolls. So a
+       resize that dcc.Graph asks for (after every first draw, and when the window or the
+       filter panel changes a box's width) finds the chart drawn at its box's width, and at
+       its box's height or its own, and is answered at once; a tall chart drawn at another
+       width is fitted to its box's width and keeps its own height (plotly's own resize
+       would drop that height and squeeze the chart into the card); any other resize is
+       plotly's. */
     function drawnAtSize(gd) {
         const full = gd && gd._fullLayout;
         if (!full || !gd.layout || !gd.isConnected) {
@@ -61,7 +64,7 @@
         }
         const box = window.getComputedStyle(gd);
         return Math.abs(parseFloat(box.width) - full.width) <= 1 &&
-            Math.abs(parseFloat(box.height) - full.height) <= 1;
+            (!!gd.layout.height || Math.abs(parseFloat(box.height) - full.height) <= 1);
     }
 
     /* Plotly.react compares the new figure with the drawn one to redraw only what changed,
@@ -124,7 +127,13 @@
         const resize = plots.resize;
         plots.resize = function (gd) {
             const div = typeof gd === "string" ? document.getElementById(gd) : gd;
-            return drawnAtSize(div) ? Promise.resolve(div) : resize.apply(this, arguments);
+            if (drawnAtSize(div)) {
+                return Promise.resolve(div);
+            }
+            if (div && div.layout && div.layout.height) {
+                return window.Plotly.relayout(div, {autosize: true});
+            }
+            return resize.apply(this, arguments);
         };
         const react = window.Plotly.react;
         window.Plotly.react = function (gd, figure) {

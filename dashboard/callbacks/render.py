@@ -62,12 +62,11 @@ def chips(state: ViewState):
 def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = frozenset()
                   ) -> tuple[dict, dict, dict]:
     """({chart: figure, Patch or no_update}, the page's digests after them, {chart: its
-    height style, title, summary and, for the open `tables`, table}, each sent anew only
-    where it changed)."""
+    title, summary and, for the open `tables`, table}, each sent anew only where it
+    changed). A chart's box is its card's (a tall chart's figure has its own height, and
+    the card scrolls): no answer resizes a box."""
     drawn = dict(drawn) if isinstance(drawn, dict) else {}  # anything else: none drawn
     out, described = {}, {}
-    heights = drawn.get("heights")
-    heights = dict(heights) if isinstance(heights, dict) else {}
     for c in CHARTS:
         before = drawn.get(c.name)
         before = before if isinstance(before, dict) else None
@@ -76,19 +75,9 @@ def chart_updates(view, shown: set[str], drawn: dict | None, tables: set[str] = 
             continue
         fig = c.figure(view, base_url(), frame="screen")
         out[c.name], drawn[c.name] = patches.figure_update(fig, before)
-        style, heights[c.name] = graph_style(fig, heights.get(c.name) if before else None)
         described[c.name] = (no_update if out[c.name] is no_update
-                             else {"styles": style, **a11y.described(c, fig, c.name in tables)})
-    drawn["heights"] = heights
+                             else a11y.described(c, fig, c.name in tables))
     return out, drawn, described
-
-
-def graph_style(fig, before: str | None) -> tuple:
-    """(the graph's style, its height): a tall chart (a long list of categories) is that
-    tall and scrolls in its card, the others fill it; the style is set only when the height
-    differs from the page's (`before`; a new style makes plotly resize and redraw)."""
-    height = f"{fig.layout.height}px" if fig.layout.height else "100%"
-    return (no_update if height == before else {"height": height}), height
 
 
 def _kpis(view: aggregate.View) -> dict[str, str]:
@@ -114,7 +103,7 @@ def rendered(view: aggregate.View, drawn: dict | None = None,
     return {
         "figures": figures, "drawn": digests, "export_name": export.slug(state),
         **{part: {name: d if d is no_update else d[part] for name, d in described.items()}
-           for part in ("styles", *a11y.PARTS)},
+           for part in a11y.PARTS},
         "kpis": {k: kpis[k] for k in ids.KPIS},
         "notes": {ids.kpi_note(k): kpis[ids.kpi_note(k)] for k in ids.KPIS},
         "chips": chips(state),
@@ -130,7 +119,6 @@ def outputs() -> dict:
         "figures": {c.name: Output(c.graph_id, "figure") for c in CHARTS},
         "drawn": Output(ids.DRAWN, "data"),
         "export_name": Output(ids.EXPORT_NAME, "children"),
-        "styles": {c.name: Output(c.graph_id, "style") for c in CHARTS},
         **a11y.outputs(),
         "kpis": {k: Output(k, "children") for k in ids.KPIS},
         "notes": {ids.kpi_note(k): Output(ids.kpi_note(k), "children") for k in ids.KPIS},

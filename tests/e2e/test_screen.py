@@ -131,19 +131,23 @@ def test_group_comparison_uses_the_same_grid(sized, width, height):
                                            "card-compare-years"))
 
 
-# The chart's drawing (its SVG) fills its box to the pixel: plotly drew it at its size.
+# The chart's drawing (its SVG) fills its box to the pixel: plotly drew it at its size; a
+# tall chart (its own height in its figure) as wide as its box, at its own height.
 DRAWN_AT_BOX = """gid => {
     const gd = document.querySelector('#' + gid + ' .js-plotly-plot');
     const svg = gd && gd.querySelector('.main-svg');
     if (!svg) return false;
     const b = gd.getBoundingClientRect(), d = svg.getBoundingClientRect();
-    return Math.abs(b.width - d.width) <= 1 && Math.abs(b.height - d.height) <= 1;
+    const own = gd.layout && gd.layout.height;
+    return Math.abs(b.width - d.width) <= 1 && Math.abs((own || b.height) - d.height) <= 1;
 }"""
-
-
-def box_height(page, gid: str) -> float:
-    return page.evaluate("g => document.querySelector('#' + g + ' .js-plotly-plot')"
-                         ".getBoundingClientRect().height", gid)
+# (the chart's box, its drawing, its card's scroll box): heights in px
+HEIGHTS = """gid => {
+    const gd = document.querySelector('#' + gid + ' .js-plotly-plot');
+    const card = document.querySelector('#' + gid).parentElement;
+    return [gd.getBoundingClientRect().height,
+            gd.querySelector('.main-svg').getBoundingClientRect().height, card.scrollHeight];
+}"""
 
 
 def test_filter_panel_collapses_and_the_charts_widen(sized):
@@ -164,11 +168,13 @@ def test_filter_panel_collapses_and_the_charts_widen(sized):
 
 def test_a_chart_that_changes_height_is_drawn_at_its_new_size(sized):
     """The target chart is tall (it scrolls in its card) for all of Pakistan and fills its
-    card for one district: after each change it is drawn at its box's size (the page skips
-    plotly's second, redundant draw only when the first already has that size)."""
+    card for one district: after each change it is drawn at its new height, in a box that
+    stays its card's (a resized box is checked by dcc.Graph 50 ms later: the last change of
+    the click)."""
     page = sized(1440, 900)
     page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
-    tall = box_height(page, "graph-target")
+    box, tall, scrolled = page.evaluate(HEIGHTS, "graph-target")
+    assert tall > box + 50 and scrolled >= tall  # drawn taller than its box; the card scrolls
     page.locator("#filter-district").click()
     expect(page.locator("input.dash-dropdown-search")).to_be_focused()
     page.keyboard.type("Kech")
@@ -178,16 +184,17 @@ def test_a_chart_that_changes_height_is_drawn_at_its_new_size(sized):
     page.locator("[role=listbox] [role=option]").first.click()
     page.keyboard.press("Escape")
     page.wait_for_url(lambda url: "district=Kech" in url, timeout=SETTLE_MS)
-    page.wait_for_function("h => document.querySelector('#graph-target .js-plotly-plot')"
-                           ".getBoundingClientRect().height < h - 50", arg=tall,
+    page.wait_for_function(f"gid => ({HEIGHTS})(gid)[1] < {tall} - 50", arg="graph-target",
                            timeout=SETTLE_MS)
     page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
+    fitted = page.evaluate(HEIGHTS, "graph-target")
+    assert abs(fitted[0] - box) <= 1 and abs(fitted[1] - box) <= 1, (box, fitted)  # fills it
     page.locator("#reset").click()
     page.wait_for_url(lambda url: "district=" not in url, timeout=SETTLE_MS)
-    page.wait_for_function("h => Math.abs(document.querySelector('#graph-target "
-                           ".js-plotly-plot').getBoundingClientRect().height - h) <= 1",
-                           arg=tall, timeout=SETTLE_MS)
+    page.wait_for_function(f"gid => Math.abs(({HEIGHTS})(gid)[1] - {tall}) <= 1",
+                           arg="graph-target", timeout=SETTLE_MS)
     page.wait_for_function(DRAWN_AT_BOX, arg="graph-target", timeout=SETTLE_MS)
+    assert abs(page.evaluate(HEIGHTS, "graph-target")[0] - box) <= 1  # the box never resized
 
 
 CHART_WIDTH = """gid => {

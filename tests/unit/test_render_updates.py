@@ -211,19 +211,24 @@ def test_a_charts_table_is_sent_only_while_open_and_its_summary_always(ds):
     assert again["summaries"]["map"] is no_update
 
 
-def test_a_tall_charts_height_is_set_with_it_and_only_when_it_changes(ds):
-    """A category chart of many rows keeps its height (and scrolls in its card), a short one
-    fills the card; the style goes in the same answer, and not again while unchanged."""
+def test_a_tall_chart_has_its_own_height_and_no_answer_resizes_a_box(ds):
+    """A category chart of many rows has its own height (its card scrolls), a short one
+    fills its card; no answer sets a graph's style, so a box never resizes with the data
+    (dcc.Graph checks each resize 50 ms later: the last change of a click)."""
     from dashboard.aggregate import View
-    from dashboard.callbacks.render import rendered
+    from dashboard.callbacks.render import outputs, rendered
+    from dashboard.charts import BY_NAME, CHARTS
     from dashboard.filters import Filters, ViewState
     every = rendered(View(ds, ViewState()), None)
     districts = len(set(oracle.select(oracle.parse("")).explode("districts")["districts"]))
-    assert districts > 12 and every["styles"]["district"]["height"].endswith("px")
-    assert int(every["styles"]["district"]["height"][:-2]) >= districts * 14
-    assert every["styles"]["timeline"] == {"height": "100%"}
-    mastung = rendered(View(ds, ViewState(Filters(district=("Mastung",)))), every["drawn"])
-    assert mastung["figures"]["timeline"] is not no_update  # redrawn, its height the same:
-    assert mastung["styles"]["timeline"] is no_update      # no style sent
-    assert every["styles"]["target"]["height"].endswith("px")  # more than 12 target types
-    assert mastung["styles"]["target"] == {"height": "100%"}   # Mastung's fewer
+    assert districts > 12 and every["figures"]["district"]["layout"]["height"] >= districts * 14
+    assert "height" not in every["figures"]["timeline"]["layout"]
+    types = oracle.select(oracle.parse(""))["target_type"].nunique()
+    assert types > 12 and every["figures"]["target"]["layout"]["height"] >= types * 14
+    mastung = View(ds, ViewState(Filters(district=("Mastung",))))
+    assert "height" not in plain(BY_NAME["target"].figure(mastung, "", frame="screen"))["layout"]
+    graphs = {c.graph_id for c in CHARTS}
+    written = [o for group in outputs().values()
+               for o in (group.values() if isinstance(group, dict) else [group])]
+    assert {o.component_property for o in written
+            if isinstance(o.component_id, str) and o.component_id in graphs} == {"figure"}
