@@ -54,9 +54,9 @@
        resize that dcc.Graph asks for (after every first draw, and when the window or the
        filter panel changes a box's width) finds the chart drawn at its box's width, and at
        its box's height or its own, and is answered at once; a tall chart drawn at another
-       width is fitted to its box's width and keeps its own height (plotly's own resize
-       would drop that height and squeeze the chart into the card); any other resize is
-       plotly's. */
+       width is fitted to its box's width and keeps its own height, and a hidden one is left
+       until it shows (plotly's own resize would drop that height and squeeze the chart into
+       the card); any other resize is plotly's. */
     function drawnAtSize(gd) {
         const full = gd && gd._fullLayout;
         if (!full || !gd.layout || !gd.isConnected) {
@@ -130,8 +130,13 @@
             if (drawnAtSize(div)) {
                 return Promise.resolve(div);
             }
-            if (div && div.layout && div.layout.height) {
-                return window.Plotly.relayout(div, {autosize: true});
+            if (div && div.layout && div.layout.height) {  /* tall: never plotly's resize */
+                if (!div.getClientRects().length) {
+                    return Promise.resolve(div);  /* hidden (its table shows): fitted when shown */
+                }
+                /* the box's width, its own height (plotly's autosize would drop the height) */
+                const width = parseFloat(window.getComputedStyle(div).width);
+                return window.Plotly.relayout(div, {width: width, height: div.layout.height});
             }
             return resize.apply(this, arguments);
         };

@@ -154,6 +154,9 @@ def test_filter_panel_collapses_and_the_charts_widen(sized):
     page = sized(1440, 900)
     panel = page.locator("#filter-panel")
     expect(panel).to_be_visible()
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-district", timeout=SETTLE_MS)
+    box, tall, _ = page.evaluate(HEIGHTS, "graph-district")
+    assert tall > box + 50  # the district chart is tall: it scrolls in its card
     before = boxes(page, ["#card-district"])[0]["w"]
     page.locator("#filter-toggle").click()
     expect(panel).to_be_hidden()
@@ -162,8 +165,26 @@ def test_filter_panel_collapses_and_the_charts_widen(sized):
                            ".getBoundingClientRect().width > w + 50", arg=before)
     for gid in ("graph-district", "graph-map", "graph-target", "graph-timeline"):
         page.wait_for_function(DRAWN_AT_BOX, arg=gid, timeout=SETTLE_MS)  # redrawn wider
+    assert abs(page.evaluate(HEIGHTS, "graph-district")[1] - tall) <= 1  # and as tall
     page.locator("#filter-toggle").click()
     expect(panel).to_be_visible()
+
+
+def test_a_tall_chart_keeps_its_height_when_its_table_closes(sized):
+    """The district chart's Table hides the chart and Chart shows it again: it is drawn as
+    tall as before, not squeezed into its card."""
+    page = sized(1440, 900)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-district", timeout=SETTLE_MS)
+    box, tall, _ = page.evaluate(HEIGHTS, "graph-district")
+    card = page.locator("#card-district")
+    card.locator("button", has_text="Table").click()
+    expect(page.locator("#graph-district")).to_be_hidden()
+    page.wait_for_timeout(300)  # past the resize checks of the hidden chart (50 + 100 ms)
+    card.locator("button", has_text="Chart").click()
+    expect(page.locator("#graph-district")).to_be_visible()
+    page.wait_for_timeout(300)
+    page.wait_for_function(DRAWN_AT_BOX, arg="graph-district", timeout=SETTLE_MS)
+    assert abs(page.evaluate(HEIGHTS, "graph-district")[1] - tall) <= 1, (box, tall)
 
 
 def test_a_chart_that_changes_height_is_drawn_at_its_new_size(sized):
