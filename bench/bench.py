@@ -40,7 +40,7 @@ from bench.synthetic import synthetic_incidents  # noqa: E402
 from dashboard import aggregate, ids  # noqa: E402
 from dashboard.data.loading import load_dataset  # noqa: E402
 from dashboard.filters import Display, Filters, ViewState  # noqa: E402
-from harness.servers import start_server  # noqa: E402
+from harness.servers import start_server, stop_server  # noqa: E402
 from harness.dash_http import DashCallbacks  # noqa: E402
 
 STORE, DRAWN, VIEW = f"{ids.STATE}.data", f"{ids.DRAWN}.data", f"{ids.STATE}.data"
@@ -162,8 +162,7 @@ def measure(size: int, repeats: int, workdir: Path) -> list[tuple[str, str]]:
             pandas_t += timed(lambda: bare_pandas_update(ds.incidents, ds.links, f), repeats)
             app_t += timed(lambda: pandas_update(ds, f), repeats)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop_server(proc, timeout=30)
     ms = 1000
     pm, um = statistics.median(pandas_t), statistics.median(update_t)
     return [

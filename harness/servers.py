@@ -24,7 +24,8 @@ def start_server(*args: str, env: dict | None = None):
     """Start `python -m dashboard` on a free port; return (process, base_url).
 
     Its output goes to a log file, never to an unread pipe: a full pipe would block the
-    server once it has logged enough requests. `proc.log` is the file's path.
+    server once it has logged enough requests. `proc.log` is the file's path; stop the
+    server with `stop_server`, which removes it.
     """
     port = free_port()
     log = Path(tempfile.mkstemp(prefix=f"dashboard-{port}-", suffix=".log")[1])
@@ -54,8 +55,18 @@ def serving(*args: str, env: dict | None = None):
     try:
         yield base
     finally:
-        proc.terminate()
+        stop_server(proc)
+
+
+def stop_server(proc, timeout: float = 10) -> None:
+    """Stop a server from `start_server` and remove its log (a failed start keeps it)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
         proc.wait(timeout=10)
+    proc.log.unlink(missing_ok=True)
 
 
 def start_process(cmd: list[str], *, env: dict | None = None, ready=None, name: str = "proc",
@@ -80,12 +91,13 @@ def start_process(cmd: list[str], *, env: dict | None = None, ready=None, name: 
         time.sleep(0.3)
     if ready is None:
         return proc
+    tail = log.read_text()[-3000:]
     stop_process(proc)
-    raise RuntimeError(f"{name} did not start within {limit:.0f} s: {log.read_text()[-3000:]}")
+    raise RuntimeError(f"{name} did not start within {limit:.0f} s: {tail}")
 
 
 def stop_process(proc, timeout: float = 20) -> None:
-    """SIGTERM the process's session, SIGKILL what is left after `timeout`."""
+    """SIGTERM the process's session, SIGKILL what is left after `timeout`; remove its log."""
     import signal
     if proc.poll() is None:
         try:
@@ -99,6 +111,7 @@ def stop_process(proc, timeout: float = 20) -> None:
             except ProcessLookupError:
                 pass
             proc.wait(timeout=10)
+    proc.log.unlink(missing_ok=True)
 
 
 def start_gunicorn(workers: int = 2, env: dict | None = None):
@@ -126,5 +139,6 @@ def start_worker(env: dict | None = None, concurrency: int = 2):
         if " ready." in proc.log.read_text():
             return proc
         time.sleep(0.3)
+    tail = proc.log.read_text()[-3000:]
     stop_process(proc)
-    raise RuntimeError(f"worker not ready within 90 s: {proc.log.read_text()[-3000:]}")
+    raise RuntimeError(f"worker not ready within 90 s: {tail}")

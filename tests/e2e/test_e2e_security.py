@@ -23,7 +23,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from harness.servers import start_server
+from harness.servers import start_server, stop_server
 from tests.http.test_security import HOSTILE_TEXT, write_hostile_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,8 +60,7 @@ def hostile_server(tmp_path_factory):
         assert health["incidents"] == len(spec["accepted"])  # the hostile rows did load
         yield base, spec
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def new_page(browser, bypass_csp: bool = False):

@@ -10,7 +10,7 @@ import requests
 from dashboard import auth
 from dashboard.app import create_app
 from dashboard.settings import Settings
-from harness.servers import start_server
+from harness.servers import start_server, stop_server
 
 PASSWORD = "correct horse battery"
 
@@ -212,5 +212,5 @@ def test_served_app_refuses_anonymous_and_takes_basic(users_file, payload):
                            auth=("alice", PASSWORD), timeout=30)
         assert ok.status_code == 200 and kpis(ok.json()) == "131"
     finally:
-        proc.terminate()
+        stop_server(proc)
         proc.wait(timeout=10)
