@@ -5,9 +5,8 @@ line create the app. The app keeps no per-user state: any number of workers can 
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
+import re
 import uuid
 from pathlib import Path
 
@@ -27,24 +26,27 @@ from .settings import Settings
 BASEMAP_ASSET = BASEMAP.relative_to(ASSETS).as_posix() + "/"  # under the assets URL
 BOOTSTRAP_CSS = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 log = logging.getLogger("dashboard")
-# The browser's own parseFloat, parseInt and string trims, kept before Dash's Babel polyfill
-# replaces them with slower ones; assets/_natives.js puts them back (it says why).
-KEEP_NATIVES = (
-    "window.pmdNatives={window:{parseFloat:parseFloat,parseInt:parseInt},"
-    "Number:{parseFloat:Number.parseFloat,parseInt:Number.parseInt},"
-    '"String.prototype":(function(p){var o={};'
-    '["trim","trimStart","trimEnd","trimLeft","trimRight"].forEach(function(n){o[n]=p[n]});'
-    "return o})(String.prototype)};"
-)
 # Dash's renderer with a hook on every callback answer: a grid's rows sent as columns and
 # values become the grid's records before Dash applies them (assets/dashboard.js).
 RENDERER = ("var renderer = new DashRenderer({request_post: function (payload, response) "
             "{ window.dash_clientside.pmd.gridRecords(response); }});")
+POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>\s*')
 
 
-def inline_hash(script: str) -> str:
-    """An inline script's CSP source: 'sha256-...' of its text."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+class DashApp(Dash):
+    """Dash, its page served without the Babel polyfill bundle it puts before every other
+    script (@babel/polyfill: all of core-js 2 and regenerator-runtime, for browsers without
+    ES2017). Its feature tests and replacements cost every page load 50-60 ms of the main
+    thread in Chromium here (its white-space list predates Unicode 6.3, so it replaced even
+    the browser's parseFloat and trims with slower ones that plotly calls through every
+    redraw). What Dash's renderer and dcc do call, the global `regeneratorRuntime` of their
+    lazy loading, comes from `assets/vendor/regenerator-runtime.js` (npm's
+    regenerator-runtime, unchanged), which Dash serves before its renderer. The page is
+    Dash's own in every other way (`interpolate_index` is its hook for that)."""
+
+    def interpolate_index(self, **kwargs):
+        kwargs["scripts"] = POLYFILL.sub("", kwargs["scripts"])
+        return super().interpolate_index(**kwargs)
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -160,7 +162,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     ds = dataset if dataset is not None else load_dataset(settings or Settings())
     version = data_version(settings, ds)
     settings = settings or Settings()
-    app = Dash(
+    app = DashApp(
         __name__,
         title="Pakistan Militancy Dashboard",
         assets_folder=str(ASSETS),
@@ -171,8 +173,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
         compress=True,  # flask-compress: every answer zstd/brotli/gzip as the browser takes
     )
     app.renderer = RENDERER
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1).replace(
-        "{%scripts%}", f"<script>{KEEP_NATIVES}</script>{{%scripts%}}", 1)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     server = app.server
     if settings.proxy_hops:  # X-Forwarded-For/-Proto/-Host of that many proxies are trusted
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -181,7 +182,7 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     if settings.secret_key:
         server.secret_key = settings.secret_key
     _harden(server, settings, content_security_policy(
-        [*app.csp_hashes(), inline_hash(KEEP_NATIVES)]))
+        app.csp_hashes()))
     _routes(server, ds)
     app.dataset = ds  # read-only; the CLI and tests inspect it
     app.celery = jobs.celery_app(settings) if settings.redis_url else None
