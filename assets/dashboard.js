@@ -150,17 +150,20 @@
         };
     });
 
-    /* The button of a pattern-matching id that was pressed, as `what(id)` stamped with the
-       time; buttons only drawn (n_clicks 0), not pressed, send nothing. */
-    function pressed(what) {
-        const ctx = window.dash_clientside.callback_context;
-        const hit = ctx.triggered.find(t => t.value);
-        if (!hit) {
-            return window.dash_clientside.no_update;
+    /* A button drawn with a `data-press` attribute (ids.press: a chip's x, a chart table's
+       row): pressing it (a click, Enter or Space) sets its store's data, stamped with the
+       time, for the view callback. One listener for all of them: a callback on the buttons'
+       n_clicks ran, and showed Dash's loading state, each time a click drew new ones. */
+    document.addEventListener("click", function (event) {
+        const button = event.target instanceof Element && event.target.closest("[data-press]");
+        if (!button) {
+            return;
         }
-        const id = JSON.parse(hit.prop_id.replace(/\.n_clicks$/, ""));
-        return Object.assign(what(id), {at: Date.now()});
-    }
+        const press = JSON.parse(button.getAttribute("data-press"));
+        window.dash_clientside.set_props(press.store, {
+            data: Object.assign({}, press.data, {at: Date.now()}),
+        });
+    });
 
     /* The table's Sources cell: the row's URLs as numbered links named by their host
        ("1. dawn.com"), opening in a new tab; a row without URLs shows the sources it cites,
@@ -217,15 +220,6 @@
                 }, 50);
                 return [hidden ? "page-body filters-hidden" : "page-body",
                         hidden ? "Show filters" : "Hide filters"];
-            },
-            /* A chip's x: which filter value to remove, for the view callback. */
-            chipRemoved: function (nClicks) {
-                return pressed(id => ({dim: id.dim, value: id.value}));
-            },
-            /* A chart table's row button (Enter or a click): the view callback applies the
-               row's filter as a click on its bar does. */
-            rowChosen: function (nClicks) {
-                return pressed(id => ({chart: id.chart, event: id.event}));
             },
             /* A callback's answer (Dash's request_post hook, dashboard/app.py): a grid's
                rows sent as columns and values (pandas' "split" orientation, the field names

@@ -3,6 +3,8 @@
 The README lists them for automation. A chart's graph id comes from its registry entry
 (``charts.Chart.graph_id``).
 """
+import json
+
 URL = "url"
 STATE = "view-state"  # the browser's store of the ViewState
 DRAWN = "figures-drawn"  # digests of the figures the page holds (only changes are sent)
@@ -61,9 +63,12 @@ MODAL_TITLE = "incident-title"
 MODAL_BODY = "incident-detail"
 
 
-def chip(dim: str, value: str) -> dict:
-    """A chip's close button: removes one filter value."""
-    return {"type": "chip", "dim": dim, "value": value}
+def press(store: str, **data) -> dict:
+    """A button's attributes that make pressing it (a click, Enter or Space) set `store`'s
+    data to `data`, stamped with the time, in the browser (``assets/dashboard.js``: one
+    listener for every such button, so drawing new ones runs no callback): a chip's x
+    (CHIP_REMOVED), a chart table's row (ROW_CHOSEN)."""
+    return {"data-press": json.dumps({"store": store, "data": data}, separators=(",", ":"))}
 
 
 def card(chart: str) -> str:
@@ -94,12 +99,6 @@ def chart_box(chart: str) -> dict:
 def table_toggle(chart: str) -> dict:
     """A chart's 'Table' toggle button."""
     return {"type": "table-toggle", "chart": chart}
-
-
-def chart_row(chart: str, event: str) -> dict:
-    """A row's button in a chart's table: Enter (or a click) applies the filter a click on
-    its bar applies; `event` is that click, as JSON."""
-    return {"type": "chart-row", "chart": chart, "event": event}
 
 
 def svg_button(chart: str) -> dict:

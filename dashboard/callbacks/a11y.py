@@ -5,7 +5,7 @@ the view callback (a table only while it is open; opening it fills it, closing i
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, html, no_update
+from dash import MATCH, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .. import aggregate, describe, ids
@@ -29,9 +29,10 @@ def table(chart: Chart, caption: str, columns: list[str], rows: list[describe.Ro
     def label(row: describe.Row):
         if chart.click is None or row.event is None:
             return row.label
-        return html.Button(row.label, id=ids.chart_row(chart.name, row.event_key()),
-                           n_clicks=0, className="btn btn-link btn-sm p-0 text-start",
-                           title=f"Filter to {row.label}")
+        return html.Button(row.label, className="btn btn-link btn-sm p-0 text-start",
+                           title=f"Filter to {row.label}",
+                           **ids.press(ids.ROW_CHOSEN, chart=chart.name,
+                                       event=row.event_key()))
     head = html.Tr([html.Th("", scope="col")] + [html.Th(c, scope="col") for c in columns])
     body = [html.Tr([html.Th(label(r), scope="row")] + [html.Td(_cell(v)) for v in r.values])
             for r in rows]
@@ -89,8 +90,3 @@ def register(app, ds, cache=None) -> None:
         view = aggregate.View(ds, ViewState.from_dict(stored), cache)
         return described(chart, chart.figure(view, base_url(), frame="screen"))["tables"]
 
-    app.clientside_callback(
-        ClientsideFunction("pmd", "rowChosen"),
-        Output(ids.ROW_CHOSEN, "data"), Input(ids.chart_row(ALL, ALL), "n_clicks"),
-        prevent_initial_call=True,
-    )

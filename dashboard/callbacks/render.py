@@ -53,8 +53,8 @@ def chips(state: ViewState):
     out = []
     for dim, value, words in state.filters.describe():
         out.append(dbc.Badge([
-            words, html.Button("×", id=ids.chip(dim, value), className="chip-close",
-                               title=f"Remove {words}", n_clicks=0),
+            words, html.Button("×", className="chip-close", title=f"Remove {words}",
+                               **ids.press(ids.CHIP_REMOVED, dim=dim, value=value)),
         ], color="light", text_color="dark", className="chip me-1"))
     return out or [html.Span("No filters: all incidents.", className="text-muted small")]
 
@@ -130,11 +130,6 @@ def outputs() -> dict:
 
 def register(app) -> None:
     """The browser's own callbacks: panels, SVG downloads, the chips' x."""
-    app.clientside_callback(
-        ClientsideFunction("pmd", "chipRemoved"),
-        Output(ids.CHIP_REMOVED, "data"), Input(ids.chip(ALL, ALL), "n_clicks"),
-        prevent_initial_call=True,
-    )
     app.clientside_callback(
         ClientsideFunction("pmd", "openTabBody"),
         Output(ids.tab_body(ALL), "value"),

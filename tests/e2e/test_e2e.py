@@ -195,6 +195,36 @@ def test_click_district_bar_filters_everything(page, incidents):
     expect_query(page, {})
 
 
+COMPLETED = "() => window.dash_stores.at(-1).getState().callbacks.completed"  # Dash's count
+
+
+def test_a_click_runs_one_callback(page, incidents):
+    """A click is one round of callbacks: the view callback alone. Drawing the new chips,
+    and a chart table's new row buttons, sets off no callback (a press listener in the page
+    passes their presses on; a callback on their n_clicks ran, with Dash's loading state,
+    every time a click drew new ones); their presses still filter."""
+    open_app(page, attacks="131")
+    page.locator("#card-target button", has_text="Table").click()
+    rows = page.locator("#card-target table.chart-numbers tbody tr")
+    expect(rows.first).to_be_visible(timeout=SETTLE_MS)
+    page.wait_for_timeout(500)  # the table's own callback done
+    before = page.evaluate(COMPLETED)
+    click_bar(page, "graph-district", "Mastung")
+    mastung = in_districts(incidents, "Mastung")
+    expect_kpis(page, mastung)
+    expect(page.locator("#chips .chip-close")).to_have_count(1)
+    expect(page.locator("#card-target table.chart-numbers caption")).to_contain_text(
+        "Mastung", timeout=SETTLE_MS)  # the table drawn anew for the view
+    page.wait_for_timeout(1000)  # time for any callback the new buttons set off
+    assert page.evaluate(COMPLETED) - before == 1
+    target = rows.first.locator("button")  # a new row's button filters, as its bar does
+    name = target.text_content()
+    target.click()
+    expect_query(page, {"district": ["Mastung"], "target": [name]})
+    page.locator("#chips .chip-close[title*='Mastung']").click()  # a new chip's x too
+    expect_query(page, {"target": [name]})
+
+
 # Marks on a chart's computed traces and on its first axis label: plotly computes the
 # traces anew when their data change, and draws the whole chart anew (its labels too) then
 # and when the layout's template, meta or category order look changed.

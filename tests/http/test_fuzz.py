@@ -306,7 +306,7 @@ def events(draw, ds):
     elif kind == "chip":
         dim = draw(st.sampled_from(["date", "min_killed", *MULTI]))
         value = draw(st.sampled_from(pools(ds).get(dim, [""])) | TEXT)
-        changed = CHIP_KEY  # the chip's x, as the browser's chipRemoved passes it on
+        changed = CHIP_KEY  # the chip's x, as the page's press listener sets it
         values[changed] = {"dim": dim, "value": value, "at": draw(st.integers(1, 9))}
     elif kind == "reset":
         changed = "reset.n_clicks"
