@@ -191,8 +191,9 @@ def _users(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    from .app import create_app, load_dataset, warm_up
+    from .app import create_app, freeze_imports, load_dataset, warm_up
 
+    freeze_imports()
     settings = _settings(args, args.data)
     ds = load_dataset(settings)  # logs every problem and the summary
     if not len(ds.incidents):

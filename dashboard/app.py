@@ -5,6 +5,7 @@ line create the app. The app keeps no per-user state: any number of workers can 
 """
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import uuid
@@ -193,6 +194,17 @@ def create_app(settings: Settings | None = None, dataset: Dataset | None = None)
     app.layout = build_layout(ds, app.get_asset_url(BASEMAP_ASSET))
     callbacks.register(app, ds, app.jobs, app.aggregate_cache)
     return app
+
+
+def freeze_imports() -> None:
+    """Leave every object made so far (the imports': modules, classes, plotly's and pandas'
+    tables, about 120,000 that live as long as the process) out of all later garbage
+    collections. A full collection otherwise walks them all, and giving the memory back
+    (``release_memory``) makes four while a million rows load: 0.25 s of the start here,
+    0.03 s when they are frozen. The automatic collections have left no garbage among them
+    by then. For a serving process only (``python -m dashboard``, ``dashboard.wsgi``; under
+    gunicorn --preload also what Python's documentation advises before the workers fork)."""
+    gc.freeze()
 
 
 def warm_up(app: Dash) -> None:

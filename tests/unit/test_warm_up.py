@@ -2,6 +2,7 @@
 then served from the aggregations it left in the cache, and is the answer a cold app gives;
 a failure while warming is logged and the server serves anyway; both ways of serving warm
 first."""
+import gc
 import importlib
 import json
 import logging
@@ -51,20 +52,30 @@ def test_the_command_line_warms_before_it_serves(monkeypatch):
     events = []
     monkeypatch.setattr(app_module, "warm_up", lambda app: events.append(("warm", app)))
     monkeypatch.setattr(app_module.Dash, "run", lambda self, **kw: events.append(("run", self)))
+    load = app_module.load_dataset
+    monkeypatch.setattr(app_module, "load_dataset",
+                        lambda s: events.append(("load", gc.get_freeze_count())) or load(s))
     assert cli.main(["--port", "8123"]) == 0
-    assert [e for e, _ in events] == ["warm", "run"] and events[0][1] is events[1][1]
+    assert [e for e, _ in events] == ["load", "warm", "run"] and events[1][1] is events[2][1]
+    assert events[0][1] > 10_000  # the imports' objects frozen before the data loads
 
 
 def test_gunicorns_entry_warms_before_it_serves(monkeypatch):
     warmed = []
     monkeypatch.setattr(app_module, "warm_up", lambda app: warmed.append(app))
     monkeypatch.delitem(sys.modules, "dashboard.wsgi", raising=False)
+    frozen = []
+    make = app_module.create_app
+    monkeypatch.setattr(app_module, "create_app",
+                        lambda s: frozen.append(gc.get_freeze_count()) or make(s))
     wsgi = importlib.import_module("dashboard.wsgi")
     assert warmed == [wsgi.app]
     assert wsgi.server is wsgi.app.server
+    assert frozen[0] > 10_000  # frozen before the app (and its data) is made
 
 
 @pytest.fixture(autouse=True)
 def _no_wsgi_left_behind():
     yield
     sys.modules.pop("dashboard.wsgi", None)
+    gc.unfreeze()  # the test process's objects collected again
