@@ -89,4 +89,3 @@ def register(app, ds, cache=None) -> None:
         chart = BY_NAME[ctx.triggered_id["chart"]]
         view = aggregate.View(ds, ViewState.from_dict(stored), cache)
         return described(chart, chart.figure(view, base_url(), frame="screen"))["tables"]
-

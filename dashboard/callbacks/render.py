@@ -3,7 +3,8 @@ the ViewState; other tabs' charts draw when opened. A chart already drawn is sen
 what changed (``patches``: a ``dash.Patch`` of its changed parts, by the digests the page
 keeps in ``ids.DRAWN``), or not at all. The view callback (``controller``) returns these with the
 new state, in one round trip, with each changed chart's title, summary and table (``a11y``).
-Also the charts' SVG buttons and the chips' x (in the browser).
+Also the panels, the tabs' bodies and the charts' SVG buttons (in the browser); a chip's x
+is a button that sets its store in the browser (``ids.press``).
 """
 from __future__ import annotations
 
@@ -129,7 +130,7 @@ def outputs() -> dict:
 
 
 def register(app) -> None:
-    """The browser's own callbacks: panels, SVG downloads, the chips' x."""
+    """The browser's own callbacks: panels, tabs' bodies, SVG downloads."""
     app.clientside_callback(
         ClientsideFunction("pmd", "openTabBody"),
         Output(ids.tab_body(ALL), "value"),
